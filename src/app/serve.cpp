@@ -1,0 +1,113 @@
+#include "app/serve.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "catalog/routes.hpp"
+#include "core/log.hpp"
+#include "db/pool.hpp"
+#include "http/server.hpp"
+#include "ops/routes.hpp"
+#include "redis/client.hpp"
+
+namespace bijou::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Everything one I/O thread owns. Shards share nothing but the configuration and the
+// draining flag, so request handling takes no locks.
+struct Shard {
+    Shard(const Config& config, const std::atomic<bool>& draining)
+        : io(1),
+          pool(io, config.database),
+          redis(io, config.redis),
+          catalog(pool, config),
+          pipeline(config.http),
+          server(io, config.http, pipeline) {
+        catalog::add_routes(pipeline, catalog, config);
+        ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
+    }
+
+    asio::io_context io;
+    db::Pool pool;
+    redis::Client redis;
+    catalog::Service catalog;
+    http::Pipeline pipeline;
+    http::Server server;
+};
+
+}  // namespace
+
+int serve(const Config& config) {
+    auto started = std::chrono::steady_clock::now();
+    std::atomic<bool> draining{false};
+    unsigned thread_count = config.http.threads != 0 ? config.http.threads : std::max(1u, std::thread::hardware_concurrency());
+
+    // Build the OpenAPI document before serving, so a broken contract fails at start-up.
+    ops::openapi_json();
+
+    std::vector<std::unique_ptr<Shard>> shards;
+    std::uint16_t port = config.http.port;
+    for (unsigned i = 0; i < thread_count; ++i) {
+        shards.push_back(std::make_unique<Shard>(config, draining));
+        port = shards.back()->server.listen(port);
+        shards.back()->server.start();
+    }
+
+    std::vector<std::thread> threads;
+    for (auto& shard : shards) {
+        threads.emplace_back([&shard] {
+            auto guard = asio::make_work_guard(shard->io);
+            shard->io.run();
+        });
+    }
+
+    auto startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    log::info("listening", {{"address", config.http.host},
+                            {"port", port},
+                            {"threads", thread_count},
+                            {"env", config.env},
+                            {"startup_ms", startup_ms}});
+
+    asio::io_context signals_io(1);
+    asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+    int received = 0;
+    signals.async_wait([&](boost::system::error_code, int signal) { received = signal; });
+    signals_io.run();
+
+    log::info("draining", {{"signal", received}, {"timeout_ms", config.http.drain_timeout.count()}});
+    draining = true;
+    std::mutex mutex;
+    std::condition_variable all_drained;
+    std::size_t drained = 0;
+    for (auto& shard : shards) {
+        asio::post(shard->io, [&, server = &shard->server] {
+            server->drain([&] {
+                std::lock_guard lock(mutex);
+                ++drained;
+                all_drained.notify_one();
+            });
+        });
+    }
+    {
+        std::unique_lock lock(mutex);
+        bool clean = all_drained.wait_for(lock, config.http.drain_timeout, [&] { return drained == shards.size(); });
+        if (!clean) log::warn("drain timeout reached; closing remaining connections", {{"drained_threads", drained}});
+    }
+
+    for (auto& shard : shards) shard->io.stop();
+    for (auto& thread : threads) thread.join();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace bijou::app

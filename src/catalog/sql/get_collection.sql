@@ -1,0 +1,9 @@
+-- One active collection by slug, with how many listed products it has.
+SELECT c.id, c.slug, c.name, c.description, c.image_key,
+       (SELECT count(*)
+          FROM product_collection pc
+          JOIN product p ON p.id = pc.product_id
+         WHERE pc.collection_id = c.id AND p.status = 'active' AND p.price_min IS NOT NULL)
+           AS product_count
+  FROM collection c
+ WHERE c.slug = $1 AND c.is_active

@@ -1,0 +1,239 @@
+#include "core/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+namespace bijou {
+
+namespace {
+
+// A raw value before typing: a scalar or, for list keys, several scalars.
+struct RawValue {
+    std::vector<std::string> items;
+    bool is_list = false;
+};
+
+using Setter = std::function<void(Config&, const std::string& key, const RawValue&)>;
+
+struct KeySpec {
+    std::string name;
+    Setter set;
+};
+
+const std::string& scalar(const std::string& key, const RawValue& value) {
+    if (value.is_list || value.items.size() != 1) {
+        throw ConfigError(key + ": expected a single value, got a list");
+    }
+    return value.items.front();
+}
+
+std::int64_t parse_integer(const std::string& key, const RawValue& raw, std::int64_t min,
+                           std::int64_t max) {
+    const auto& text = scalar(key, raw);
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+        throw ConfigError(key + ": expected an integer from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + text + "'");
+    }
+    return value;
+}
+
+std::string parse_choice(const std::string& key, const RawValue& raw,
+                         std::initializer_list<std::string_view> allowed) {
+    const auto& text = scalar(key, raw);
+    if (std::ranges::find(allowed, text) != allowed.end()) return text;
+    std::string list;
+    for (auto choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
+    throw ConfigError(key + ": expected one of " + list + ", got '" + text + "'");
+}
+
+std::string parse_url(const std::string& key, const RawValue& raw,
+                      std::initializer_list<std::string_view> schemes) {
+    const auto& text = scalar(key, raw);
+    for (auto scheme : schemes) {
+        if (text.starts_with(std::string(scheme) + "://") && text.size() > scheme.size() + 3) return text;
+    }
+    std::string list;
+    for (auto scheme : schemes) list += (list.empty() ? "" : " or ") + std::string(scheme) + "://";
+    throw ConfigError(key + ": expected a URL starting with " + list + ", got '" + text + "'");
+}
+
+std::string parse_nonempty(const std::string& key, const RawValue& raw) {
+    const auto& text = scalar(key, raw);
+    if (text.empty()) throw ConfigError(key + ": must not be empty");
+    return text;
+}
+
+Milliseconds parse_ms(const std::string& key, const RawValue& raw, std::int64_t min, std::int64_t max) {
+    return Milliseconds(parse_integer(key, raw, min, max));
+}
+
+const std::vector<KeySpec>& key_specs() {
+    static const std::vector<KeySpec> specs = {
+        {"env", [](Config& c, auto& k, auto& v) { c.env = parse_choice(k, v, {"development", "test", "production"}); }},
+        {"log.level", [](Config& c, auto& k, auto& v) {
+             c.log_level = parse_choice(k, v, {"trace", "debug", "info", "warn", "error", "off"});
+         }},
+        {"http.host", [](Config& c, auto& k, auto& v) { c.http.host = parse_nonempty(k, v); }},
+        {"http.port", [](Config& c, auto& k, auto& v) {
+             c.http.port = static_cast<std::uint16_t>(parse_integer(k, v, 0, 65535));
+         }},
+        {"http.threads", [](Config& c, auto& k, auto& v) {
+             c.http.threads = static_cast<unsigned>(parse_integer(k, v, 0, 256));
+         }},
+        {"http.max_header_bytes", [](Config& c, auto& k, auto& v) {
+             c.http.max_header_bytes = static_cast<std::size_t>(parse_integer(k, v, 1024, 1024 * 1024));
+         }},
+        {"http.max_body_bytes", [](Config& c, auto& k, auto& v) {
+             c.http.max_body_bytes = static_cast<std::size_t>(parse_integer(k, v, 1024, 64LL * 1024 * 1024));
+         }},
+        {"http.read_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.read_timeout = parse_ms(k, v, 100, 600'000); }},
+        {"http.idle_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.idle_timeout = parse_ms(k, v, 100, 3'600'000); }},
+        {"http.drain_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.drain_timeout = parse_ms(k, v, 0, 600'000); }},
+        {"http.cors_allowed_origins", [](Config& c, auto& k, auto& v) {
+             c.http.cors_allowed_origins.clear();
+             for (const auto& origin : v.items) {
+                 if (origin.empty()) continue;
+                 if (origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
+                     throw ConfigError(k + ": expected origins such as https://loja.example, got '" + origin + "'");
+                 }
+                 c.http.cors_allowed_origins.push_back(origin);
+             }
+         }},
+        {"http.public_base_url", [](Config& c, auto& k, auto& v) {
+             auto url = parse_url(k, v, {"http", "https"});
+             while (url.ends_with('/')) url.pop_back();
+             c.http.public_base_url = url;
+         }},
+        {"database.url", [](Config& c, auto& k, auto& v) { c.database.url = parse_url(k, v, {"postgresql", "postgres"}); }},
+        {"database.pool_size", [](Config& c, auto& k, auto& v) {
+             c.database.pool_size = static_cast<unsigned>(parse_integer(k, v, 1, 100));
+         }},
+        {"database.statement_timeout_ms", [](Config& c, auto& k, auto& v) {
+             c.database.statement_timeout = parse_ms(k, v, 1, 600'000);
+         }},
+        {"database.connect_timeout_ms", [](Config& c, auto& k, auto& v) {
+             c.database.connect_timeout = parse_ms(k, v, 100, 600'000);
+         }},
+        {"database.acquire_timeout_ms", [](Config& c, auto& k, auto& v) {
+             c.database.acquire_timeout = parse_ms(k, v, 1, 600'000);
+         }},
+        {"redis.url", [](Config& c, auto& k, auto& v) { c.redis.url = parse_url(k, v, {"redis"}); }},
+        {"redis.command_timeout_ms", [](Config& c, auto& k, auto& v) {
+             c.redis.command_timeout = parse_ms(k, v, 1, 600'000);
+         }},
+        {"catalog.cache_max_age_s", [](Config& c, auto& k, auto& v) {
+             c.catalog.cache_max_age = std::chrono::seconds(parse_integer(k, v, 0, 86'400));
+         }},
+        {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
+        {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
+    };
+    return specs;
+}
+
+std::string env_name(const std::string& key) {
+    std::string name = "BIJOU_";
+    for (char c : key) name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return name;
+}
+
+void flatten_yaml(const YAML::Node& node, const std::string& prefix, std::map<std::string, RawValue>& out) {
+    if (node.IsMap()) {
+        for (const auto& entry : node) {
+            auto name = entry.first.as<std::string>();
+            flatten_yaml(entry.second, prefix.empty() ? name : prefix + "." + name, out);
+        }
+    } else if (node.IsSequence()) {
+        RawValue value{{}, true};
+        for (const auto& item : node) {
+            if (!item.IsScalar()) throw ConfigError(prefix + ": expected a list of plain values");
+            value.items.push_back(item.as<std::string>());
+        }
+        out[prefix] = value;
+    } else if (node.IsScalar()) {
+        out[prefix] = RawValue{{node.as<std::string>()}, false};
+    } else if (node.IsNull()) {
+        out[prefix] = RawValue{{""}, false};
+    }
+}
+
+RawValue env_value(const std::string& key, const std::string& text) {
+    if (key == "http.cors_allowed_origins") {
+        RawValue value{{}, true};
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            auto comma = text.find(',', start);
+            auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            item.erase(0, item.find_first_not_of(' '));
+            item.erase(item.find_last_not_of(' ') + 1);
+            value.items.push_back(item);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return value;
+    }
+    return RawValue{{text}, false};
+}
+
+void check_production(const Config& config) {
+    if (config.env != "production") return;
+    if (std::ranges::find(config.http.cors_allowed_origins, "*") != config.http.cors_allowed_origins.end()) {
+        throw ConfigError("http.cors_allowed_origins: a wildcard is not allowed when env is production");
+    }
+    if (!config.http.public_base_url.starts_with("https://")) {
+        throw ConfigError("http.public_base_url: must use https:// when env is production");
+    }
+}
+
+}  // namespace
+
+Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup& env) {
+    std::map<std::string, RawValue> raw;
+    if (yaml_path) {
+        YAML::Node root;
+        try {
+            root = YAML::LoadFile(*yaml_path);
+        } catch (const YAML::Exception& error) {
+            throw ConfigError("config file " + *yaml_path + ": " + error.what());
+        }
+        flatten_yaml(root, "", raw);
+        for (const auto& [key, value] : raw) {
+            bool known = std::ranges::any_of(key_specs(), [&](const KeySpec& spec) { return spec.name == key; });
+            if (!known) throw ConfigError(key + ": unknown configuration key in " + *yaml_path);
+        }
+    }
+
+    for (const auto& spec : key_specs()) {
+        std::optional<std::string> from_env = env(env_name(spec.name));
+        if (!from_env && spec.name == "database.url") from_env = env("DATABASE_URL");
+        if (!from_env && spec.name == "redis.url") from_env = env("REDIS_URL");
+        if (from_env) raw[spec.name] = env_value(spec.name, *from_env);
+    }
+
+    Config config;
+    for (const auto& spec : key_specs()) {
+        auto found = raw.find(spec.name);
+        if (found != raw.end()) spec.set(config, spec.name, found->second);
+    }
+    check_production(config);
+    return config;
+}
+
+std::optional<std::string> process_env(const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+}
+
+std::vector<std::pair<std::string, std::string>> config_keys() {
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const auto& spec : key_specs()) keys.emplace_back(spec.name, env_name(spec.name));
+    return keys;
+}
+
+}  // namespace bijou

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bijou {
+
+using Milliseconds = std::chrono::milliseconds;
+
+struct HttpConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    // I/O threads; 0 means one per CPU core.
+    unsigned threads = 0;
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_body_bytes = 1024 * 1024;
+    Milliseconds read_timeout{10'000};
+    Milliseconds idle_timeout{60'000};
+    Milliseconds drain_timeout{10'000};
+    std::vector<std::string> cors_allowed_origins;
+    // Base of the absolute URLs the API returns, such as image URLs.
+    std::string public_base_url = "http://127.0.0.1:8080";
+};
+
+struct DatabaseConfig {
+    std::string url = "postgresql://bijou@127.0.0.1:55432/bijou";
+    // Connections per I/O thread.
+    unsigned pool_size = 4;
+    Milliseconds statement_timeout{5'000};
+    Milliseconds connect_timeout{3'000};
+    // How long a request waits for a free connection before it gets 503.
+    Milliseconds acquire_timeout{2'000};
+};
+
+struct RedisConfig {
+    std::string url = "redis://127.0.0.1:56379/0";
+    Milliseconds command_timeout{1'000};
+};
+
+struct CatalogConfig {
+    // max-age of the Cache-Control header on public catalog responses.
+    std::chrono::seconds cache_max_age{60};
+};
+
+struct Config {
+    // development, test or production.
+    std::string env = "development";
+    std::string log_level = "info";
+    HttpConfig http;
+    DatabaseConfig database;
+    RedisConfig redis;
+    CatalogConfig catalog;
+    std::string seed_dir = "data/seed";
+    // Folder served under /media/ by the filesystem object storage.
+    std::string media_dir = "data/seed/images";
+};
+
+// Raised for an invalid configuration value; the message names the key.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Loads the configuration: built-in defaults, then the YAML file when given, then
+// environment variables, which win. Each key `a.b_c` is read from BIJOU_A_B_C;
+// DATABASE_URL and REDIS_URL are also accepted for database.url and redis.url.
+// Throws ConfigError naming the key of the first invalid value.
+Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup& env);
+
+// Reads the process environment.
+std::optional<std::string> process_env(const std::string& name);
+
+// Every configuration key with its environment variable, for --help and the docs.
+std::vector<std::pair<std::string, std::string>> config_keys();
+
+}  // namespace bijou

@@ -1,0 +1,49 @@
+#include "core/error.hpp"
+
+namespace bijou {
+
+int http_status(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_parameter: return 400;
+        case ErrorCode::malformed_request: return 400;
+        case ErrorCode::route_not_found: return 404;
+        case ErrorCode::method_not_allowed: return 405;
+        case ErrorCode::product_not_found: return 404;
+        case ErrorCode::collection_not_found: return 404;
+        case ErrorCode::unsupported_media_type: return 415;
+        case ErrorCode::payload_too_large: return 413;
+        case ErrorCode::headers_too_large: return 431;
+        case ErrorCode::request_timeout: return 408;
+        case ErrorCode::service_unavailable: return 503;
+        case ErrorCode::internal_error: return 500;
+    }
+    return 500;
+}
+
+std::string_view code_name(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_parameter: return "invalid_parameter";
+        case ErrorCode::malformed_request: return "malformed_request";
+        case ErrorCode::route_not_found: return "route_not_found";
+        case ErrorCode::method_not_allowed: return "method_not_allowed";
+        case ErrorCode::product_not_found: return "product_not_found";
+        case ErrorCode::collection_not_found: return "collection_not_found";
+        case ErrorCode::unsupported_media_type: return "unsupported_media_type";
+        case ErrorCode::payload_too_large: return "payload_too_large";
+        case ErrorCode::headers_too_large: return "headers_too_large";
+        case ErrorCode::request_timeout: return "request_timeout";
+        case ErrorCode::service_unavailable: return "service_unavailable";
+        case ErrorCode::internal_error: return "internal_error";
+    }
+    return "internal_error";
+}
+
+ApiError invalid_parameter(std::string name, std::string reason,
+                           std::map<std::string, std::string> args) {
+    std::string log_detail = "invalid parameter " + name + ": " + reason;
+    std::map<std::string, std::string> detail_args{{"parameter", name}};
+    return ApiError(ErrorCode::invalid_parameter, std::move(log_detail), std::move(detail_args),
+                    {FieldError{std::move(name), std::move(reason), std::move(args)}});
+}
+
+}  // namespace bijou

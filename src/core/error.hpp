@@ -1,0 +1,77 @@
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bijou {
+
+// Every failure a client can see. Each value maps to one HTTP status in http_status()
+// and to localized texts under the same name in messages/*.json.
+enum class ErrorCode {
+    // A query or path parameter has a wrong type, format or range; `errors[]` names it.
+    invalid_parameter,
+    // The request line, headers or body cannot be parsed at all.
+    malformed_request,
+    // No route matches the path.
+    route_not_found,
+    // The path exists but not for this method; the response carries `Allow`.
+    method_not_allowed,
+    // No active product has the requested slug.
+    product_not_found,
+    // No active collection has the requested slug.
+    collection_not_found,
+    // A body was sent with a Content-Type other than JSON.
+    unsupported_media_type,
+    // The body exceeds the route's limit.
+    payload_too_large,
+    // The request headers exceed the header limit.
+    headers_too_large,
+    // The client did not send the whole request within the read timeout.
+    request_timeout,
+    // A dependency (PostgreSQL, Redis) is unreachable or the server is shutting down.
+    // Clients may retry.
+    service_unavailable,
+    // A bug or an unexpected failure; details go only to the log.
+    internal_error,
+};
+
+int http_status(ErrorCode code);
+std::string_view code_name(ErrorCode code);
+
+// One problem with one input field or parameter, rendered into `errors[]`.
+struct FieldError {
+    std::string field;
+    // Machine-readable reason, also the key of the localized message under "fields".
+    std::string code;
+    // Values substituted into the localized message, such as {"min", "1"}.
+    std::map<std::string, std::string> args;
+};
+
+// The exception that handlers and services throw for an expected failure. The client
+// sees the localized texts for `code`; `log_detail` goes only to the log.
+class ApiError : public std::runtime_error {
+public:
+    explicit ApiError(ErrorCode code, std::string log_detail = {},
+                      std::map<std::string, std::string> args = {},
+                      std::vector<FieldError> errors = {})
+        : std::runtime_error(log_detail.empty() ? std::string(code_name(code)) : log_detail),
+          code_(code), args_(std::move(args)), errors_(std::move(errors)) {}
+
+    ErrorCode code() const noexcept { return code_; }
+    const std::map<std::string, std::string>& args() const noexcept { return args_; }
+    const std::vector<FieldError>& errors() const noexcept { return errors_; }
+
+private:
+    ErrorCode code_;
+    std::map<std::string, std::string> args_;
+    std::vector<FieldError> errors_;
+};
+
+// Builds the error for one bad query or path parameter.
+ApiError invalid_parameter(std::string name, std::string reason,
+                           std::map<std::string, std::string> args = {});
+
+}  // namespace bijou

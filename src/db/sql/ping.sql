@@ -1,0 +1,2 @@
+-- Readiness probe: proves a connection can run a statement.
+SELECT 1

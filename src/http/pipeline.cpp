@@ -1,0 +1,154 @@
+#include "http/pipeline.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+
+namespace bijou::http {
+
+namespace {
+
+bool is_json_media_type(std::string_view content_type) {
+    auto semicolon = content_type.find(';');
+    auto media = content_type.substr(0, semicolon);
+    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+    std::string lowered(media);
+    std::ranges::transform(lowered, lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
+}
+
+std::string join_methods(const std::vector<Verb>& methods) {
+    std::vector<std::string_view> names;
+    for (auto method : methods) names.push_back(beast_http::to_string(method));
+    std::ranges::sort(names);
+    auto last = std::unique(names.begin(), names.end());
+    std::string out;
+    for (auto it = names.begin(); it != last; ++it) out += (out.empty() ? "" : ", ") + std::string(*it);
+    return out;
+}
+
+constexpr std::string_view kAllowedRequestHeaders =
+    "Accept-Language, Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "
+    "X-Cart-Token, X-CSRF-Token, X-Request-Id";
+constexpr std::string_view kExposedHeaders = "ETag, Retry-After, X-Cart-Token, X-Request-Id, Location";
+
+}  // namespace
+
+void Pipeline::prepare(Request& request) const {
+    auto incoming_id = request.raw["X-Request-Id"];
+    request.request_id = is_acceptable_request_id(incoming_id) ? std::string(incoming_id) : random_request_id();
+    request.locale = negotiate_locale(request.raw[beast_http::field::accept_language]);
+
+    auto target = request.raw.target();
+    auto question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+}
+
+boost::asio::awaitable<Response> Pipeline::handle(Request& request) const {
+    Response response;
+    try {
+        response = co_await dispatch(request);
+    } catch (const ApiError& error) {
+        auto level = http_status(error.code()) >= 500 ? log::Level::error : log::Level::warn;
+        log::write(level, "request failed",
+                   {{"request_id", request.request_id}, {"code", code_name(error.code())}, {"detail", error.what()}});
+        response = problem_response(request, error);
+    } catch (const std::exception& error) {
+        log::error("unhandled error", {{"request_id", request.request_id}, {"error", error.what()}});
+        response = problem_response(request, ApiError(ErrorCode::internal_error));
+    }
+    finish(request, response);
+    co_return response;
+}
+
+boost::asio::awaitable<Response> Pipeline::dispatch(Request& request) const {
+    auto target = request.raw.target();
+    auto question = target.find('?');
+    if (question != std::string_view::npos) request.query = QueryParams::parse(target.substr(question + 1));
+
+    auto method = request.raw.method();
+    bool is_preflight = method == Verb::options && !request.raw[beast_http::field::origin].empty() &&
+                        !request.raw[beast_http::field::access_control_request_method].empty();
+
+    auto match = router_.match(is_preflight ? Verb::unknown : method, request.path);
+    if (is_preflight && !match.allowed.empty()) co_return preflight(request, match.allowed);
+    if (match.target == nullptr && match.allowed.empty()) {
+        throw ApiError(ErrorCode::route_not_found, "no route for " + request.path, {{"path", request.path}});
+    }
+    if (match.target == nullptr) {
+        auto allow = join_methods(match.allowed);
+        auto response = problem_response(
+            request, ApiError(ErrorCode::method_not_allowed, "method not allowed",
+                              {{"method", std::string(request.raw.method_string())}, {"path", request.path}, {"allow", allow}}));
+        response.set(beast_http::field::allow, allow);
+        co_return response;
+    }
+
+    if (!request.raw.body().empty() && !is_json_media_type(request.raw[beast_http::field::content_type])) {
+        throw ApiError(ErrorCode::unsupported_media_type,
+                       "content type " + std::string(request.raw[beast_http::field::content_type]));
+    }
+
+    request.params = std::move(match.params);
+    co_return co_await (*match.target)(request);
+}
+
+Response Pipeline::preflight(const Request& request, const std::vector<Verb>& methods) const {
+    Response response{Status::no_content, request.raw.version()};
+    if (origin_allowed(request.raw[beast_http::field::origin])) {
+        response.set(beast_http::field::access_control_allow_methods, join_methods(methods) + ", OPTIONS");
+        response.set(beast_http::field::access_control_allow_headers, kAllowedRequestHeaders);
+        response.set(beast_http::field::access_control_max_age, "600");
+    }
+    return response;
+}
+
+bool Pipeline::origin_allowed(std::string_view origin) const {
+    if (origin.empty()) return false;
+    const auto& allowed = config_.cors_allowed_origins;
+    return std::ranges::any_of(allowed, [&](const std::string& entry) { return entry == "*" || entry == origin; });
+}
+
+void Pipeline::finish(const Request& request, Response& response) const {
+    response.set("X-Request-Id", request.request_id);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Referrer-Policy", "no-referrer");
+    response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    response.set("Cross-Origin-Opener-Policy", "same-origin");
+    response.set("Cross-Origin-Resource-Policy", "cross-origin");
+    response.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    response.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (response.find(beast_http::field::cache_control) == response.end()) {
+        response.set(beast_http::field::cache_control, "no-store");
+    }
+
+    auto origin = request.raw[beast_http::field::origin];
+    if (origin_allowed(origin)) {
+        response.set(beast_http::field::access_control_allow_origin, origin);
+        response.set(beast_http::field::access_control_allow_credentials, "true");
+        response.set(beast_http::field::access_control_expose_headers, kExposedHeaders);
+    }
+    response.set(beast_http::field::vary, "Origin, Accept-Language");
+
+    response.keep_alive(request.raw.keep_alive());
+    response.prepare_payload();
+    if (request.raw.method() == Verb::head) response.body().clear();
+
+    if (log::enabled(log::Level::info)) {
+        auto elapsed = std::chrono::steady_clock::now() - request.received_at;
+        log::info("request", {
+            {"request_id", request.request_id},
+            {"method", request.raw.method_string()},
+            {"path", request.path},
+            {"status", response.result_int()},
+            {"bytes", response.has_content_length() ? response[beast_http::field::content_length] : "0"},
+            {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
+            {"remote", request.remote_address},
+        });
+    }
+}
+
+}  // namespace bijou::http

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/config.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+namespace bijou::http {
+
+// The request path after the connection has read a request: routing, CORS, content-type
+// checks, the handler, error mapping, security headers and the access log, in that order.
+class Pipeline {
+public:
+    explicit Pipeline(const HttpConfig& config) : config_(config) {}
+
+    void add(Verb method, std::string_view path_template, Handler handler) {
+        router_.add(method, path_template, std::move(handler));
+    }
+
+    // Reads the per-request context (request id, locale, query) from the raw request.
+    // Never throws: a malformed query becomes a 400 in handle().
+    void prepare(Request& request) const;
+
+    boost::asio::awaitable<Response> handle(Request& request) const;
+
+    // Adds the headers every response carries (request id, security headers, CORS) and
+    // writes the access-log line. Also used for errors raised before routing.
+    void finish(const Request& request, Response& response) const;
+
+private:
+    boost::asio::awaitable<Response> dispatch(Request& request) const;
+    Response preflight(const Request& request, const std::vector<Verb>& methods) const;
+    bool origin_allowed(std::string_view origin) const;
+
+    const HttpConfig& config_;
+    Router<Handler> router_;
+};
+
+}  // namespace bijou::http

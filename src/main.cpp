@@ -1,0 +1,148 @@
+// Command-line entry point: parses the command and dispatches; the work lives elsewhere.
+
+#include <sodium.h>
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/serve.hpp"
+#include "catalog/seed.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "db/migrator.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: bijou [--config FILE] COMMAND [ARGS]
+
+Back end of the Bijou artisan-jewelry shop.
+
+Commands:
+  serve            Run the HTTP API.
+  migrate up       Apply pending database migrations.
+  migrate status   List applied and pending migrations.
+  seed             Load the demo catalogue (idempotent).
+  help             Show this text.
+
+Options:
+  --config FILE    YAML configuration file. Default: $BIJOU_CONFIG, else
+                   config/bijou.yaml when it exists, else built-in defaults.
+                   Environment variables override the file (see `bijou help config`).
+  --help           Show help for a command, e.g. `bijou migrate --help`.
+)";
+
+constexpr const char* kServeHelp = R"(Usage: bijou [--config FILE] serve
+
+Runs the HTTP API on http.host:http.port with http.threads I/O threads (0 = one per
+core). SIGINT or SIGTERM starts a graceful drain: /readyz turns 503, new connections are
+refused, and requests in flight get up to http.drain_timeout_ms to finish.
+)";
+
+constexpr const char* kMigrateHelp = R"(Usage: bijou [--config FILE] migrate up|status
+
+  up       Apply every pending migration from migrations/ (embedded in this binary), each
+           in its own transaction, under an advisory lock: safe to run from several
+           processes at once.
+  status   List each migration as applied, pending or changed; exits 1 when any is pending.
+)";
+
+constexpr const char* kSeedHelp = R"(Usage: bijou [--config FILE] seed
+
+Loads collections, pendant options and products from seed.dir (default data/seed) in one
+transaction. Rows are matched by slug, code and SKU, so running it again changes nothing.
+)";
+
+void print_config_help() {
+    std::cout << "Configuration keys and their environment variables (the environment wins):\n";
+    for (const auto& [key, env] : bijou::config_keys()) std::cout << "  " << key << "  (" << env << ")\n";
+    std::cout << "DATABASE_URL and REDIS_URL are accepted for database.url and redis.url.\n";
+}
+
+std::optional<std::string> default_config_path() {
+    if (auto from_env = bijou::process_env("BIJOU_CONFIG")) return from_env;
+    if (std::filesystem::exists("config/bijou.yaml")) return std::string("config/bijou.yaml");
+    return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::optional<std::string> config_path;
+    bool help = false;
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config") {
+            if (i + 1 == args.size()) {
+                std::cerr << "bijou: --config needs a file name\n";
+                return 2;
+            }
+            config_path = args[++i];
+        } else if (args[i] == "--help" || args[i] == "-h") {
+            help = true;
+        } else {
+            words.push_back(args[i]);
+        }
+    }
+
+    std::string command = words.empty() ? "help" : words[0];
+    if (command == "help" && words.size() > 1 && words[1] == "config") {
+        print_config_help();
+        return 0;
+    }
+    if (command == "help" || (help && words.empty())) {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (help) {
+        if (command == "serve") std::cout << kServeHelp;
+        else if (command == "migrate") std::cout << kMigrateHelp;
+        else if (command == "seed") std::cout << kSeedHelp;
+        else std::cout << kUsage;
+        return 0;
+    }
+
+    if (sodium_init() < 0) {
+        std::cerr << "bijou: libsodium failed to initialize\n";
+        return 1;
+    }
+
+    bijou::Config config;
+    try {
+        config = bijou::load_config(config_path ? config_path : default_config_path(), bijou::process_env);
+    } catch (const bijou::ConfigError& error) {
+        std::cerr << "bijou: invalid configuration: " << error.what() << "\n";
+        return 2;
+    }
+
+    try {
+        if (command == "serve") {
+            bijou::log::init(config.log_level);
+            return bijou::app::serve(config);
+        }
+        if (command == "migrate") {
+            std::string action = words.size() > 1 ? words[1] : "";
+            if (action == "up") {
+                int applied = bijou::db::migrate_up(config.database.url, std::cout);
+                std::cout << (applied == 0 ? "database is up to date\n" : "");
+                return 0;
+            }
+            if (action == "status") return bijou::db::migrate_status(config.database.url, std::cout) == 0 ? 0 : 1;
+            std::cerr << kMigrateHelp;
+            return 2;
+        }
+        if (command == "seed") {
+            bijou::catalog::load_seed(config.database.url, config.seed_dir, std::cout);
+            return 0;
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "bijou " << command << ": " << error.what() << "\n";
+        return 1;
+    }
+
+    std::cerr << "bijou: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+}
