@@ -100,8 +100,12 @@ CREATE TABLE product_image (
     height       integer CHECK (height > 0),
     position     integer NOT NULL DEFAULT 0,
     created_at   timestamptz NOT NULL DEFAULT now(),
+    -- NOTE: not deferrable, because ON CONFLICT cannot use a deferrable constraint; an
+    -- image reorder must move positions through a free value.
     UNIQUE (product_id, position)
 );
+
+CREATE INDEX product_image_variant_idx ON product_image (variant_id) WHERE variant_id IS NOT NULL;
 
 CREATE TABLE collection (
     id          uuid PRIMARY KEY DEFAULT uuid_v7(),
@@ -129,6 +133,8 @@ CREATE TABLE product_collection (
 );
 
 CREATE INDEX product_collection_product_idx ON product_collection (product_id);
+-- Lists a collection's products in the order the shop arranged them.
+CREATE INDEX product_collection_position_idx ON product_collection (collection_id, position);
 
 -- Stock of one sellable thing: a variant or a pendant option, never both.
 -- Available units are on_hand - reserved; checkout reserves, shipping consumes.
@@ -148,10 +154,14 @@ CREATE TRIGGER inventory_touch BEFORE UPDATE ON inventory
     FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 
 -- Recomputes the list summary of one product from its active variants and their stock.
--- Writes only when something changed, so stock moves that keep a product in stock do not
--- lock the product row.
+-- The product row is locked first: two transactions that change stock of different
+-- variants of one product then recompute one after the other, and the second sees the
+-- first's committed change (READ COMMITTED takes a new snapshot per statement). Without
+-- the lock both could compute from stale stock and leave in_stock wrong.
 CREATE OR REPLACE FUNCTION refresh_product_summary(target uuid) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM product WHERE id = target FOR NO KEY UPDATE;
     UPDATE product p
        SET price_min = s.price_min,
            price_max = s.price_max,
@@ -168,6 +178,7 @@ LANGUAGE sql AS $$
      WHERE p.id = target
        AND (p.price_min, p.price_max, p.in_stock, p.materials)
            IS DISTINCT FROM (s.price_min, s.price_max, s.in_stock, s.materials);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION product_variant_changed() RETURNS trigger

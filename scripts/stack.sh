@@ -61,7 +61,7 @@ start_redis() {
     fi
     redis-server --bind 127.0.0.1 --port "$port" --daemonize yes \
         --dir "$state/redis" --pidfile "$state/redis/redis.pid" \
-        --logfile "$state/redis/server.log" --save "" --appendonly no >/dev/null
+        --logfile "$state/redis/server.log" --save "" --appendonly no </dev/null >/dev/null 2>&1
     for _ in $(seq 50); do
         if redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then
             echo "stack: Redis on 127.0.0.1:$port"

@@ -73,8 +73,13 @@ boost::asio::awaitable<json::object> Service::get_product(std::string_view slug)
     auto rows = co_await repository_.find_product(slug);
     if (rows.rows() == 0) throw ApiError(ErrorCode::product_not_found, "no product", {{"slug", std::string(slug)}});
 
+    // Keep each parsed column in a local: a range-for over a member of a temporary would
+    // iterate freed memory.
+    auto stored_variants = parse_json_column(rows, 0, 13);
+    auto stored_images = parse_json_column(rows, 0, 14);
+
     json::array variants;
-    for (auto& value : parse_json_column(rows, 0, 13).as_array()) {
+    for (auto& value : stored_variants.as_array()) {
         auto& variant = value.as_object();
         auto available = variant["available"].to_number<std::int64_t>();
         auto threshold = variant["low_stock_threshold"].to_number<std::int64_t>();
@@ -92,7 +97,7 @@ boost::asio::awaitable<json::object> Service::get_product(std::string_view slug)
     }
 
     json::array images;
-    for (auto& value : parse_json_column(rows, 0, 14).as_array()) {
+    for (auto& value : stored_images.as_array()) {
         auto& stored = value.as_object();
         images.push_back(json::object{
             {"id", stored["id"]},

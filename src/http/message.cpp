@@ -11,7 +11,10 @@ namespace bijou::http {
 QueryParams QueryParams::parse(std::string_view query) {
     QueryParams params;
     if (query.empty()) return params;
-    auto parsed = boost::urls::parse_query(query);
+    // Boost 1.81's parse_query reads up to a NUL terminator, and a request target is not
+    // NUL-terminated, so parse a copy.
+    std::string text(query);
+    auto parsed = boost::urls::parse_query(text);
     if (!parsed) throw ApiError(ErrorCode::malformed_request, "malformed query string");
     boost::urls::encoding_opts options;
     options.space_as_plus = true;

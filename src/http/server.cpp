@@ -5,7 +5,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -21,8 +21,25 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 
 struct Server::Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-    beast::tcp_stream stream;
+    explicit Connection(tcp::socket connected) : socket(std::move(connected)), timer(socket.get_executor()) {}
+
+    // Bounds the next read or write. On expiry the pending operation is cancelled but the
+    // socket stays open, so a 408 can still be written (beast::tcp_stream would close it).
+    void expires_after(std::chrono::milliseconds timeout) {
+        timed_out = false;
+        timer.expires_after(timeout);
+        timer.async_wait([this](boost::system::error_code ec) {
+            if (!ec) {
+                timed_out = true;
+                boost::system::error_code ignored;
+                socket.cancel(ignored);
+            }
+        });
+    }
+
+    tcp::socket socket;
+    asio::steady_timer timer;
+    bool timed_out = false;
     // True while a request is being read or handled; idle connections are closed on drain.
     bool busy = false;
     std::list<std::shared_ptr<Connection>>::iterator position;
@@ -80,7 +97,7 @@ void Server::drain(std::function<void()> on_drained) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     for (auto& connection : connections_) {
-        if (!connection->busy) connection->stream.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+        if (!connection->busy) connection->socket.shutdown(tcp::socket::shutdown_receive, ignored);
     }
     if (connections_.empty() && on_drained_) {
         auto done = std::move(on_drained_);
@@ -102,10 +119,10 @@ Request context_for_error(const beast_http::request_header<>& header, std::strin
 }  // namespace
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
-    auto& stream = connection->stream;
+    auto& stream = connection->socket;
     beast::flat_buffer buffer(config_.max_header_bytes);
     boost::system::error_code endpoint_error;
-    auto remote_endpoint = stream.socket().remote_endpoint(endpoint_error);
+    auto remote_endpoint = stream.remote_endpoint(endpoint_error);
     std::string remote = endpoint_error ? std::string() : remote_endpoint.address().to_string();
     bool first = true;
 
@@ -118,7 +135,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
         beast_http::request_parser<beast_http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
         parser.body_limit(config_.max_body_bytes);
-        stream.expires_after(first && buffer.size() == 0 ? config_.read_timeout : config_.idle_timeout);
+        connection->expires_after(first && buffer.size() == 0 ? config_.read_timeout : config_.idle_timeout);
         first = false;
 
         boost::system::error_code ec;
@@ -127,7 +144,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
 
         std::optional<ApiError> read_error;
         if (!ec) {
-            stream.expires_after(config_.read_timeout);
+            connection->expires_after(config_.read_timeout);
             auto content_length = parser.content_length();
             if (content_length && *content_length > config_.max_body_bytes) {
                 read_error = ApiError(ErrorCode::payload_too_large, "declared body too large",
@@ -137,6 +154,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
             }
         }
 
+        if (ec == asio::error::operation_aborted && connection->timed_out) ec = beast::error::timeout;
         if (ec == beast_http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
             ec == asio::error::operation_aborted) {
             break;
@@ -164,7 +182,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
                       {{"request_id", request.request_id}, {"code", code_name(read_error->code())}, {"remote", remote}});
             pipeline_.finish(request, response);
             response.keep_alive(false);
-            stream.expires_after(config_.read_timeout);
+            connection->expires_after(config_.read_timeout);
             co_await beast_http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
             break;
         }
@@ -177,14 +195,15 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
         auto response = co_await pipeline_.handle(request);
         if (draining_) response.keep_alive(false);
 
-        stream.expires_after(config_.read_timeout);
+        connection->expires_after(config_.read_timeout);
         co_await beast_http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
         if (ec || !response.keep_alive()) break;
     }
 
+    connection->timer.cancel();
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.close();
+    stream.shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close(ignored);
     forget(connection);
 }
 

@@ -128,7 +128,9 @@ void add_routes(http::Pipeline& pipeline, Probes probes, const Config& config) {
         auto path = media_path(config.media_dir, request.params.get("key"));
         std::ifstream file;
         if (path && std::filesystem::is_regular_file(*path)) file.open(*path, std::ios::binary);
-        if (!file) throw ApiError(ErrorCode::route_not_found, "no media file", {{"path", request.path}});
+        if (!path || !file.is_open()) {
+            throw ApiError(ErrorCode::route_not_found, "no media file", {{"path", request.path}});
+        }
         std::ostringstream content;
         content << file.rdbuf();
         http::Response response{http::Status::ok, request.raw.version()};

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make run`: starts the local stack (PostgreSQL, Redis), migrates, seeds and serves the API
+# in the foreground. Ctrl-C, or `make stop` from another shell, stops all of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state=.local/dev
+pg_port=${PG_PORT:-55432}
+redis_port=${REDIS_PORT:-56379}
+port=${PORT:-8080}
+bijou=build/release/src/bijou
+
+scripts/stack.sh start "$state" "$pg_port" "$redis_port"
+
+export DATABASE_URL="postgresql://bijou@127.0.0.1:$pg_port/bijou"
+export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+export BIJOU_HTTP_PORT="$port"
+export BIJOU_HTTP_PUBLIC_BASE_URL="http://127.0.0.1:$port"
+export BIJOU_MEDIA_DIR="${BIJOU_MEDIA_DIR:-data/seed/images}"
+
+"$bijou" migrate up
+"$bijou" seed
+
+stop_all() {
+    trap - INT TERM EXIT
+    if [ -s "$state/serve.pid" ]; then
+        kill "$(cat "$state/serve.pid")" 2>/dev/null || true
+        wait "$(cat "$state/serve.pid")" 2>/dev/null || true
+        rm -f "$state/serve.pid"
+    fi
+    scripts/stack.sh stop "$state"
+}
+trap stop_all INT TERM EXIT
+
+"$bijou" serve &
+echo $! >"$state/serve.pid"
+
+for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.05
+done
+cat <<MSG
+
+Bijou is running:
+  API          http://127.0.0.1:$port/v1/products
+  Collections  http://127.0.0.1:$port/v1/collections
+  Contract     http://127.0.0.1:$port/openapi.json
+  Readiness    http://127.0.0.1:$port/readyz
+  PostgreSQL   postgresql://bijou@127.0.0.1:$pg_port/bijou
+  Redis        redis://127.0.0.1:$redis_port/0
+Press Ctrl-C to stop (or run 'make stop' in another shell).
+
+MSG
+wait "$(cat "$state/serve.pid")" || true

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bijou::testing {
+
+// Reads a variable that scripts/test.sh exports; fails the test run when it is missing.
+std::string required_env(const char* name);
+
+// Runs a command to completion and returns its exit status; output goes to `output`.
+int run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                std::string* output = nullptr);
+
+// The environment the bijou binary needs to reach the test stack.
+std::map<std::string, std::string> stack_env();
+
+// Creates an empty database on the test cluster, migrated and seeded, and returns its URL.
+// Each test binary uses its own database so binaries can run in any order.
+std::string fresh_database(const std::string& name);
+
+// A `bijou serve` child process on 127.0.0.1:port, stopped with SIGTERM on destruction.
+class ServerProcess {
+public:
+    ServerProcess(std::uint16_t port, std::map<std::string, std::string> env);
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    // Sends SIGTERM and waits; returns the exit status.
+    int stop();
+
+private:
+    std::uint16_t port_;
+    pid_t pid_ = -1;
+};
+
+}  // namespace bijou::testing

@@ -1,0 +1,103 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+using bijou::ConfigError;
+using bijou::load_config;
+
+namespace {
+
+bijou::EnvLookup env_of(std::map<std::string, std::string> values) {
+    return [values](const std::string& name) -> std::optional<std::string> {
+        auto found = values.find(name);
+        if (found == values.end()) return std::nullopt;
+        return found->second;
+    };
+}
+
+std::string write_yaml(const std::string& text) {
+    char path[] = "/tmp/bijou-config-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    std::ofstream(path) << text;
+    return path;
+}
+
+std::string error_of(const std::optional<std::string>& path, std::map<std::string, std::string> env) {
+    try {
+        load_config(path, env_of(std::move(env)));
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Config, DefaultsWithoutFileOrEnvironment) {
+    auto config = load_config(std::nullopt, env_of({}));
+    EXPECT_EQ(config.env, "development");
+    EXPECT_EQ(config.http.port, 8080);
+    EXPECT_EQ(config.http.max_header_bytes, 8192u);
+    EXPECT_EQ(config.database.pool_size, 4u);
+}
+
+TEST(Config, ReadsYamlFile) {
+    auto path = write_yaml("http:\n  port: 9090\n  cors_allowed_origins: [https://loja.example]\ndatabase:\n  pool_size: 8\n");
+    auto config = load_config(path, env_of({}));
+    EXPECT_EQ(config.http.port, 9090);
+    ASSERT_EQ(config.http.cors_allowed_origins.size(), 1u);
+    EXPECT_EQ(config.http.cors_allowed_origins[0], "https://loja.example");
+    EXPECT_EQ(config.database.pool_size, 8u);
+    std::remove(path.c_str());
+}
+
+TEST(Config, EnvironmentWinsOverFile) {
+    auto path = write_yaml("http:\n  port: 9090\n");
+    auto config = load_config(path, env_of({{"BIJOU_HTTP_PORT", "7070"},
+                                           {"DATABASE_URL", "postgresql://x@db:5432/shop"},
+                                           {"BIJOU_HTTP_CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example"}}));
+    EXPECT_EQ(config.http.port, 7070);
+    EXPECT_EQ(config.database.url, "postgresql://x@db:5432/shop");
+    ASSERT_EQ(config.http.cors_allowed_origins.size(), 2u);
+    EXPECT_EQ(config.http.cors_allowed_origins[1], "https://b.example");
+    std::remove(path.c_str());
+}
+
+TEST(Config, PrefixedVariableBeatsGenericUrl) {
+    auto config = load_config(std::nullopt, env_of({{"DATABASE_URL", "postgresql://generic/db"},
+                                                    {"BIJOU_DATABASE_URL", "postgresql://specific/db"}}));
+    EXPECT_EQ(config.database.url, "postgresql://specific/db");
+}
+
+TEST(Config, InvalidValueNamesKey) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_HTTP_PORT", "abc"}}).find("http.port"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_HTTP_PORT", "70000"}}).find("http.port"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_LOG_LEVEL", "loud"}}).find("log.level"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"REDIS_URL", "http://x"}}).find("redis.url"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_DATABASE_POOL_SIZE", "0"}}).find("database.pool_size"), std::string::npos);
+}
+
+TEST(Config, UnknownYamlKeyRejected) {
+    auto path = write_yaml("http:\n  prot: 9090\n");
+    EXPECT_NE(error_of(path, {}).find("http.prot"), std::string::npos);
+    std::remove(path.c_str());
+}
+
+TEST(Config, ListWhereScalarExpected) {
+    auto path = write_yaml("http:\n  port: [1, 2]\n");
+    EXPECT_NE(error_of(path, {}).find("http.port"), std::string::npos);
+    std::remove(path.c_str());
+}
+
+TEST(Config, ProductionRejectsDevelopmentDefaults) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}, {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://loja.example"},
+                                      {"BIJOU_HTTP_CORS_ALLOWED_ORIGINS", "*"}})
+                  .find("http.cors_allowed_origins"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}}).find("http.public_base_url"), std::string::npos);
+}
