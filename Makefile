@@ -27,6 +27,7 @@ bench: build
 	bench/run.sh
 
 lint:
+	scripts/install-deps.sh --lint
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
 	clang-tidy -p $(BUILD_DIR) --quiet $$(git ls-files 'src/*.cpp')
 

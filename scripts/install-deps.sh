@@ -13,6 +13,9 @@ packages=(
 if [ "${BIJOU_BENCH_DEPS:-0}" = 1 ]; then
     packages+=(wrk)
 fi
+if [ "${1:-}" = --lint ]; then
+    packages=(clang-format clang-tidy)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -12,6 +12,18 @@ json::value parse_json_column(const db::Result& rows, int row, int column) {
     return json::parse(rows.text(row, column));
 }
 
+// Splits a comma-separated list of material codes (codes contain no commas).
+json::array split_codes(std::string_view text, json::storage_ptr storage) {
+    json::array codes(std::move(storage));
+    while (!text.empty()) {
+        auto comma = text.find(',');
+        codes.emplace_back(text.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return codes;
+}
+
 }  // namespace
 
 std::string_view stock_status(std::int64_t available, std::int64_t low_stock_threshold) {
@@ -36,7 +48,7 @@ boost::asio::awaitable<json::object> Service::list_products(const ProductListQue
     json::array items;
     items.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
-        items.push_back(json::object{
+        items.emplace_back(json::object{
             {"id", rows.text(row, 0)},
             {"slug", rows.text(row, 1)},
             {"name", rows.text(row, 2)},
@@ -46,7 +58,7 @@ boost::asio::awaitable<json::object> Service::list_products(const ProductListQue
             {"currency", "BRL"},
             {"in_stock", rows.boolean(row, 6)},
             {"accepts_pendant", rows.boolean(row, 7)},
-            {"materials", parse_json_column(rows, row, 8)},
+            {"materials", split_codes(rows.text(row, 8), items.storage())},
             {"image", image(rows.optional_text(row, 10), rows.optional_text(row, 11).value_or(""))},
         });
     }

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <fmt/format.h>
 #include <chrono>
 #include <ctime>
 
@@ -71,6 +73,18 @@ void write(Level level, std::string_view message, const boost::json::object& fie
     line["msg"] = message;
     for (const auto& [key, value] : fields) line[key] = value;
     spdlog::default_logger_raw()->log(to_spdlog(level), boost::json::serialize(line));
+}
+
+void access(std::string_view request_id, std::string_view method, std::string_view path, unsigned status,
+            std::string_view bytes, double duration_ms, std::string_view remote) {
+    if (!enabled(Level::info)) return;
+    // Only the path can hold characters that need JSON escaping: the request id is
+    // filtered on input, the method is an HTTP token and the rest are numbers or an IP.
+    auto line = fmt::format(
+        R"({{"ts":"{}","level":"info","msg":"request","request_id":"{}","method":"{}","path":{},"status":{},"bytes":{},"duration_ms":{:.3f},"remote":"{}"}})",
+        timestamp(), request_id, method, boost::json::serialize(boost::json::string(path)), status,
+        bytes.empty() ? "0" : bytes, duration_ms, remote);
+    spdlog::default_logger_raw()->log(spdlog::level::info, line);
 }
 
 }  // namespace bijou::log

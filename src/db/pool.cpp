@@ -41,8 +41,7 @@ asio::awaitable<bool> wait_socket(asio::io_context& io, int fd, stream_descripto
 
 }  // namespace
 
-Connection::Connection(asio::io_context& io, PGconn* conn, Milliseconds query_deadline)
-    : conn_(conn), socket_(io, PQsocket(conn)), deadline_(io), query_deadline_(query_deadline) {}
+Connection::Connection(asio::io_context& io, PGconn* conn) : conn_(conn), socket_(io, PQsocket(conn)) {}
 
 Connection::~Connection() {
     // libpq owns the socket; give it back before PQfinish closes it.
@@ -53,8 +52,14 @@ Connection::~Connection() {
 asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::io_context& io, const DatabaseConfig& config) {
     std::string options = "-c statement_timeout=" + std::to_string(config.statement_timeout.count()) +
                           " -c TimeZone=UTC -c idle_in_transaction_session_timeout=60000";
-    const char* keywords[] = {"dbname", "options", "application_name", nullptr};
-    const char* values[] = {config.url.c_str(), options.c_str(), "bijou", nullptr};
+    // Statement timeouts are enforced by the server. TCP keepalives and tcp_user_timeout
+    // detect a server that vanished without closing the connection; a per-query client
+    // timer would cost timer syscalls on every statement.
+    auto user_timeout = std::to_string((config.statement_timeout + Milliseconds(5'000)).count());
+    const char* keywords[] = {"dbname", "options", "application_name", "keepalives", "keepalives_idle",
+                              "keepalives_interval", "keepalives_count", "tcp_user_timeout", nullptr};
+    const char* values[] = {config.url.c_str(), options.c_str(), "bijou", "1", "30", "10", "3",
+                            user_timeout.c_str(), nullptr};
     PGconn* conn = PQconnectStartParams(keywords, values, 1);
     if (conn == nullptr || PQstatus(conn) == CONNECTION_BAD) {
         auto message = connection_message(conn);
@@ -82,20 +87,7 @@ asio::awaitable<std::unique_ptr<Connection>> Connection::open(asio::io_context& 
         PQfinish(conn);
         throw DbError("cannot switch the PostgreSQL connection to non-blocking mode: " + message, "");
     }
-    // Statement timeouts are enforced by the server; this client-side bound only catches a
-    // server that stopped answering altogether.
-    co_return std::make_unique<Connection>(io, conn, config.statement_timeout + Milliseconds(2'000));
-}
-
-void Connection::arm_deadline() {
-    timed_out_ = false;
-    deadline_.expires_after(query_deadline_);
-    deadline_.async_wait([this](boost::system::error_code ec) {
-        if (!ec) {
-            timed_out_ = true;
-            socket_.cancel();
-        }
-    });
+    co_return std::make_unique<Connection>(io, conn);
 }
 
 asio::awaitable<void> Connection::flush() {
@@ -105,7 +97,6 @@ asio::awaitable<void> Connection::flush() {
         if (pending < 0) throw DbError("sending to PostgreSQL failed: " + connection_message(conn_), "");
         boost::system::error_code ec;
         co_await socket_.async_wait(stream_descriptor::wait_write, asio::redirect_error(asio::use_awaitable, ec));
-        if (timed_out_) throw DbError("PostgreSQL did not answer in time", "");
         if (ec) throw DbError("waiting for PostgreSQL failed: " + ec.message(), "");
     }
 }
@@ -117,7 +108,6 @@ asio::awaitable<Result> Connection::collect(const std::string& name) {
         while (PQisBusy(conn_)) {
             boost::system::error_code ec;
             co_await socket_.async_wait(stream_descriptor::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-            if (timed_out_) throw DbError("PostgreSQL did not answer in time (" + name + ")", "");
             if (ec) throw DbError("waiting for PostgreSQL failed: " + ec.message(), "");
             if (PQconsumeInput(conn_) == 0) {
                 throw DbError("reading from PostgreSQL failed: " + connection_message(conn_), "");
@@ -144,7 +134,6 @@ asio::awaitable<Result> Connection::collect(const std::string& name) {
 asio::awaitable<Result> Connection::execute(const Statement& statement, const Params& params) {
     std::string name(statement.name);
     usable_ = false;
-    arm_deadline();
 
     if (!prepared_.contains(name)) {
         std::string sql(statement.sql);
@@ -167,32 +156,27 @@ asio::awaitable<Result> Connection::execute(const Statement& statement, const Pa
     co_await flush();
     try {
         auto result = co_await collect(name);
-        deadline_.cancel();
         usable_ = true;
         co_return result;
     } catch (const DbError& error) {
-        deadline_.cancel();
         // A statement error (constraint, syntax) leaves the connection in a known state.
-        usable_ = !error.is_connection_error() && !timed_out_;
+        usable_ = !error.is_connection_error();
         throw;
     }
 }
 
 asio::awaitable<Result> Connection::execute_simple(const char* sql) {
     usable_ = false;
-    arm_deadline();
     if (PQsendQuery(conn_, sql) == 0) {
         throw DbError(std::string("sending ") + sql + " failed: " + connection_message(conn_), "");
     }
     co_await flush();
     try {
         auto result = co_await collect(sql);
-        deadline_.cancel();
         usable_ = true;
         co_return result;
     } catch (const DbError& error) {
-        deadline_.cancel();
-        usable_ = !error.is_connection_error() && !timed_out_;
+        usable_ = !error.is_connection_error();
         throw;
     }
 }

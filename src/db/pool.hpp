@@ -21,7 +21,7 @@ namespace bijou::db {
 // socket watched by Asio. Statements are prepared on first use and reused afterwards.
 class Connection {
 public:
-    Connection(boost::asio::io_context& io, PGconn* conn, Milliseconds query_deadline);
+    Connection(boost::asio::io_context& io, PGconn* conn);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -41,15 +41,11 @@ public:
 private:
     boost::asio::awaitable<void> flush();
     boost::asio::awaitable<Result> collect(const std::string& name);
-    void arm_deadline();
 
     PGconn* conn_;
     boost::asio::posix::stream_descriptor socket_;
-    boost::asio::steady_timer deadline_;
-    Milliseconds query_deadline_;
     std::unordered_set<std::string> prepared_;
     bool usable_ = true;
-    bool timed_out_ = false;
 };
 
 class Pool;

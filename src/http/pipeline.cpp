@@ -139,15 +139,9 @@ void Pipeline::finish(const Request& request, Response& response) const {
 
     if (log::enabled(log::Level::info)) {
         auto elapsed = std::chrono::steady_clock::now() - request.received_at;
-        log::info("request", {
-            {"request_id", request.request_id},
-            {"method", request.raw.method_string()},
-            {"path", request.path},
-            {"status", response.result_int()},
-            {"bytes", response.has_content_length() ? response[beast_http::field::content_length] : "0"},
-            {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
-            {"remote", request.remote_address},
-        });
+        log::access(request.request_id, request.raw.method_string(), request.path, response.result_int(),
+                    response.has_content_length() ? response[beast_http::field::content_length] : "0",
+                    std::chrono::duration<double, std::milli>(elapsed).count(), request.remote_address);
     }
 }
 

@@ -101,3 +101,10 @@ TEST(Config, ProductionRejectsDevelopmentDefaults) {
               std::string::npos);
     EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}}).find("http.public_base_url"), std::string::npos);
 }
+
+TEST(Config, ExampleFileLoads) {
+    auto config = load_config(std::string(BIJOU_SOURCE_DIR) + "/config/bijou.example.yaml", env_of({}));
+    EXPECT_EQ(config.env, "development");
+    EXPECT_EQ(config.http.port, 8080);
+    EXPECT_EQ(config.http.cors_allowed_origins.size(), 1u);
+}

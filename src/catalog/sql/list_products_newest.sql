@@ -2,7 +2,7 @@
 -- $1 category, $2 material, $3 min_price, $4 max_price, $5 in_stock, $6 collection slug
 -- (each NULL when not filtered), $7 $8 the keyset cursor, $9 the page size.
 SELECT p.id, p.slug, p.name, p.category, p.price_min, p.price_max, p.in_stock,
-       p.accepts_pendant, array_to_json(p.materials) AS materials,
+       p.accepts_pendant, array_to_string(p.materials, ',') AS materials,
        (extract(epoch FROM p.created_at) * 1000000)::bigint AS created_us,
        img.storage_key AS image_key, img.alt AS image_alt
   FROM product p
