@@ -1,6 +1,9 @@
 #include "catalog/repository.hpp"
 
 #include <limits>
+#include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include "catalog_sql.hpp"
 
@@ -8,10 +11,6 @@ namespace bijou::catalog {
 
 namespace {
 
-const db::Statement kListByPriceAsc{"catalog.list_products_price_asc", sql::k_list_products_price_asc};
-const db::Statement kListByPriceDesc{"catalog.list_products_price_desc", sql::k_list_products_price_desc};
-const db::Statement kListNewest{"catalog.list_products_newest", sql::k_list_products_newest};
-const db::Statement kListByName{"catalog.list_products_name", sql::k_list_products_name};
 const db::Statement kGetProduct{"catalog.get_product", sql::k_get_product};
 const db::Statement kListPendantOptions{"catalog.list_pendant_options", sql::k_list_pendant_options};
 const db::Statement kListCollections{"catalog.list_collections", sql::k_list_collections};
@@ -33,14 +32,46 @@ std::pair<std::string, std::string> start_position(Sort sort) {
     return {"0", std::string(kMinUuid)};
 }
 
+// Keyset condition and ORDER BY list of each sort order, indexed by Sort. $7 and $8 are
+// the sort key and id of the last row already seen. The newest order's key is created_at
+// in Unix microseconds.
+struct SortSql {
+    std::string_view keyset;
+    std::string_view order;
+};
+constexpr SortSql kSortSql[] = {
+    {"(p.price_min, p.id) > ($7::bigint, $8::uuid)", "p.price_min, p.id"},
+    {"(p.price_min, p.id) < ($7::bigint, $8::uuid)", "p.price_min DESC, p.id DESC"},
+    {"(p.created_at, p.id) < (timestamptz 'epoch' + $7::bigint * interval '1 microsecond', $8::uuid)",
+     "p.created_at DESC, p.id DESC"},
+    {"(p.name, p.id) > ($7::text, $8::uuid)", "p.name, p.id"},
+};
+
+std::string replace_marker(std::string text, std::string_view marker, std::string_view replacement) {
+    auto position = text.rfind(marker);  // the last one: the header comment names the markers too
+    if (position == std::string::npos) throw std::logic_error("list_products.sql lacks " + std::string(marker));
+    return text.replace(position, marker.size(), replacement);
+}
+
 const db::Statement& list_statement(Sort sort) {
-    switch (sort) {
-        case Sort::price_asc: return kListByPriceAsc;
-        case Sort::price_desc: return kListByPriceDesc;
-        case Sort::newest: return kListNewest;
-        case Sort::name: return kListByName;
-    }
-    return kListNewest;
+    struct Built {
+        std::string name;
+        std::string sql;
+        db::Statement statement;
+    };
+    static const auto statements = [] {
+        std::vector<std::unique_ptr<Built>> built;
+        for (std::size_t i = 0; i < std::size(kSortSql); ++i) {
+            auto entry = std::make_unique<Built>();
+            entry->name = "catalog.list_products_" + std::string(sort_name(static_cast<Sort>(i)));
+            entry->sql = replace_marker(replace_marker(std::string(sql::k_list_products), "/*keyset*/", kSortSql[i].keyset),
+                                        "/*order*/", kSortSql[i].order);
+            entry->statement = db::Statement{entry->name, entry->sql};
+            built.push_back(std::move(entry));
+        }
+        return built;
+    }();
+    return statements[static_cast<std::size_t>(sort)]->statement;
 }
 
 std::optional<std::string> optional_number(const std::optional<std::int64_t>& value) {

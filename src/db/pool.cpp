@@ -131,6 +131,19 @@ asio::awaitable<Result> Connection::collect(const std::string& name) {
     co_return last;
 }
 
+asio::awaitable<Result> Connection::finish(const std::string& name) {
+    co_await flush();
+    try {
+        auto result = co_await collect(name);
+        usable_ = true;
+        co_return result;
+    } catch (const DbError& error) {
+        // A statement error (constraint, syntax) leaves the connection in a known state.
+        usable_ = !error.is_connection_error();
+        throw;
+    }
+}
+
 asio::awaitable<Result> Connection::execute(const Statement& statement, const Params& params) {
     std::string name(statement.name);
     usable_ = false;
@@ -153,16 +166,7 @@ asio::awaitable<Result> Connection::execute(const Statement& statement, const Pa
     if (PQsendQueryPrepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0) == 0) {
         throw DbError("sending " + name + " failed: " + connection_message(conn_), "");
     }
-    co_await flush();
-    try {
-        auto result = co_await collect(name);
-        usable_ = true;
-        co_return result;
-    } catch (const DbError& error) {
-        // A statement error (constraint, syntax) leaves the connection in a known state.
-        usable_ = !error.is_connection_error();
-        throw;
-    }
+    co_return co_await finish(name);
 }
 
 asio::awaitable<Result> Connection::execute_simple(const char* sql) {
@@ -170,15 +174,7 @@ asio::awaitable<Result> Connection::execute_simple(const char* sql) {
     if (PQsendQuery(conn_, sql) == 0) {
         throw DbError(std::string("sending ") + sql + " failed: " + connection_message(conn_), "");
     }
-    co_await flush();
-    try {
-        auto result = co_await collect(sql);
-        usable_ = true;
-        co_return result;
-    } catch (const DbError& error) {
-        usable_ = !error.is_connection_error();
-        throw;
-    }
+    co_return co_await finish(sql);
 }
 
 Lease::~Lease() {

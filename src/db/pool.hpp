@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <unordered_set>
@@ -41,6 +42,9 @@ public:
 private:
     boost::asio::awaitable<void> flush();
     boost::asio::awaitable<Result> collect(const std::string& name);
+    // Sends what is queued, then collects the result and records whether the connection
+    // is still usable.
+    boost::asio::awaitable<Result> finish(const std::string& name);
 
     PGconn* conn_;
     boost::asio::posix::stream_descriptor socket_;
@@ -105,34 +109,28 @@ struct Pool::Waiter {
 template <typename Work>
 auto Pool::transaction(Work work) -> std::invoke_result_t<Work, Connection&> {
     using Value = typename std::invoke_result_t<Work, Connection&>::value_type;
+    using Holder = std::conditional_t<std::is_void_v<Value>, bool, Value>;
     auto lease = co_await acquire();
     co_await lease->execute_simple("BEGIN");
+
+    std::optional<Holder> value;
     std::exception_ptr failure;
-    if constexpr (std::is_void_v<Value>) {
-        try {
+    try {
+        if constexpr (std::is_void_v<Value>) {
             co_await work(*lease);
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        if (failure) {
-            co_await lease->execute_simple("ROLLBACK");
-            std::rethrow_exception(failure);
-        }
-        co_await lease->execute_simple("COMMIT");
-    } else {
-        std::optional<Value> value;
-        try {
+            value.emplace(true);
+        } else {
             value.emplace(co_await work(*lease));
-        } catch (...) {
-            failure = std::current_exception();
         }
-        if (failure) {
-            co_await lease->execute_simple("ROLLBACK");
-            std::rethrow_exception(failure);
-        }
-        co_await lease->execute_simple("COMMIT");
-        co_return std::move(*value);
+    } catch (...) {
+        failure = std::current_exception();
     }
+    if (failure) {
+        co_await lease->execute_simple("ROLLBACK");
+        std::rethrow_exception(failure);
+    }
+    co_await lease->execute_simple("COMMIT");
+    if constexpr (!std::is_void_v<Value>) co_return std::move(*value);
 }
 
 }  // namespace bijou::db

@@ -1,4 +1,5 @@
--- Product list page, most expensive first (by the lowest variant price).
+-- Product list page. The repository makes one statement per sort order by replacing
+-- /*keyset*/ and /*order*/ with that order's keyset condition and ORDER BY list.
 -- $1 category, $2 material, $3 min_price, $4 max_price, $5 in_stock, $6 collection slug
 -- (each NULL when not filtered), $7 $8 the keyset cursor, $9 the page size.
 SELECT p.id, p.slug, p.name, p.category, p.price_min, p.price_max, p.in_stock,
@@ -23,6 +24,6 @@ SELECT p.id, p.slug, p.name, p.category, p.price_min, p.price_max, p.in_stock,
              FROM product_collection pc
              JOIN collection c ON c.id = pc.collection_id
             WHERE pc.product_id = p.id AND c.slug = $6 AND c.is_active))
-   AND (p.price_min, p.id) < ($7::bigint, $8::uuid)
- ORDER BY p.price_min DESC, p.id DESC
+   AND /*keyset*/
+ ORDER BY /*order*/
  LIMIT $9
