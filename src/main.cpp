@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/serve.hpp"
+#include "auth/keys.hpp"
 #include "catalog/seed.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -25,6 +26,8 @@ Commands:
   migrate up       Apply pending database migrations.
   migrate status   List applied and pending migrations.
   seed             Load the demo catalogue (idempotent).
+  keys rotate      Add a new access-token signing key; the old one keeps
+                   verifying until its last token expires.
   help             Show this text.
 
 Options:
@@ -53,6 +56,14 @@ constexpr const char* kSeedHelp = R"(Usage: bijou [--config FILE] seed
 
 Loads collections, pendant options and products from seed.dir (default data/seed) in one
 transaction. Rows are matched by slug, code and SKU, so running it again changes nothing.
+)";
+
+constexpr const char* kKeysHelp = R"(Usage: bijou [--config FILE] keys rotate
+
+Retires the active Ed25519 signing key and activates a new one in one transaction. Tokens
+signed with the retired key keep verifying for auth.access_token_ttl_s plus 60 s, then the
+key leaves /.well-known/jwks.json. Private keys are sealed with auth.master_key
+(BIJOU_AUTH_MASTER_KEY); running servers pick the new key up within 30 s.
 )";
 
 void print_config_help() {
@@ -101,6 +112,7 @@ int main(int argc, char** argv) {
         if (command == "serve") std::cout << kServeHelp;
         else if (command == "migrate") std::cout << kMigrateHelp;
         else if (command == "seed") std::cout << kSeedHelp;
+        else if (command == "keys") std::cout << kKeysHelp;
         else std::cout << kUsage;
         return 0;
     }
@@ -132,6 +144,14 @@ int main(int argc, char** argv) {
             }
             if (action == "status") return bijou::db::migrate_status(config.database.url, std::cout) == 0 ? 0 : 1;
             std::cerr << kMigrateHelp;
+            return 2;
+        }
+        if (command == "keys") {
+            if (words.size() > 1 && words[1] == "rotate") {
+                bijou::auth::rotate_signing_key(config, std::cout);
+                return 0;
+            }
+            std::cerr << kKeysHelp;
             return 2;
         }
         if (command == "seed") {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/routes.hpp"
 #include "catalog/routes.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
@@ -31,9 +32,11 @@ struct Shard {
           pool(io, config.database),
           redis(io, config.redis),
           catalog(pool, config),
+          keys(pool, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
+        auth::add_routes(pipeline, keys);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
 
@@ -41,6 +44,7 @@ struct Shard {
     db::Pool pool;
     redis::Client redis;
     catalog::Service catalog;
+    auth::KeyStore keys;
     http::Pipeline pipeline;
     http::Server server;
 };

@@ -1,5 +1,6 @@
 #include "core/config.hpp"
 
+#include <sodium.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -69,6 +70,20 @@ std::string parse_nonempty(const std::string& key, const RawValue& raw) {
     return text;
 }
 
+// A 32-byte key in standard base64, as `openssl rand -base64 32` prints it.
+std::string parse_master_key(const std::string& key, const RawValue& raw) {
+    const auto& text = scalar(key, raw);
+    unsigned char decoded[64];
+    std::size_t length = 0;
+    if (sodium_base642bin(decoded, sizeof decoded, text.data(), text.size(), nullptr, &length, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        length != 32) {
+        throw ConfigError(key + ": expected 32 random bytes in base64 (create one with `openssl rand -base64 32`)");
+    }
+    sodium_memzero(decoded, sizeof decoded);
+    return text;
+}
+
 Milliseconds parse_ms(const std::string& key, const RawValue& raw, std::int64_t min, std::int64_t max) {
     return Milliseconds(parse_integer(key, raw, min, max));
 }
@@ -130,6 +145,11 @@ const std::vector<KeySpec>& key_specs() {
         {"catalog.cache_max_age_s", [](Config& c, auto& k, auto& v) {
              c.catalog.cache_max_age = std::chrono::seconds(parse_integer(k, v, 0, 86'400));
          }},
+        {"auth.master_key", [](Config& c, auto& k, auto& v) { c.auth.master_key = parse_master_key(k, v); }},
+        {"auth.issuer", [](Config& c, auto& k, auto& v) { c.auth.issuer = parse_nonempty(k, v); }},
+        {"auth.access_token_ttl_s", [](Config& c, auto& k, auto& v) {
+             c.auth.access_token_ttl = std::chrono::seconds(parse_integer(k, v, 60, 3600));
+         }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };
@@ -184,6 +204,9 @@ void check_production(const Config& config) {
     if (config.env != "production") return;
     if (std::ranges::find(config.http.cors_allowed_origins, "*") != config.http.cors_allowed_origins.end()) {
         throw ConfigError("http.cors_allowed_origins: a wildcard is not allowed when env is production");
+    }
+    if (config.auth.master_key.empty()) {
+        throw ConfigError("auth.master_key: must be set (BIJOU_AUTH_MASTER_KEY) when env is production");
     }
     if (!config.http.public_base_url.starts_with("https://")) {
         throw ConfigError("http.public_base_url: must use https:// when env is production");

@@ -47,6 +47,14 @@ struct CatalogConfig {
     std::chrono::seconds cache_max_age{60};
 };
 
+struct AuthConfig {
+    // 32-byte key, base64-encoded, that seals signing keys at rest. Empty means the
+    // built-in development key, which production refuses.
+    std::string master_key;
+    std::string issuer = "bijou";
+    std::chrono::seconds access_token_ttl{900};
+};
+
 struct Config {
     // development, test or production.
     std::string env = "development";
@@ -55,6 +63,7 @@ struct Config {
     DatabaseConfig database;
     RedisConfig redis;
     CatalogConfig catalog;
+    AuthConfig auth;
     std::string seed_dir = "data/seed";
     // Folder served under /media/ by the filesystem object storage.
     std::string media_dir = "data/seed/images";

@@ -11,6 +11,9 @@ using bijou::load_config;
 
 namespace {
 
+// 32 bytes of 0x01, base64-encoded.
+constexpr const char* kMasterKey = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
 bijou::EnvLookup env_of(std::map<std::string, std::string> values) {
     return [values](const std::string& name) -> std::optional<std::string> {
         auto found = values.find(name);
@@ -99,7 +102,19 @@ TEST(Config, ProductionRejectsDevelopmentDefaults) {
                                       {"BIJOU_HTTP_CORS_ALLOWED_ORIGINS", "*"}})
                   .find("http.cors_allowed_origins"),
               std::string::npos);
-    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}}).find("http.public_base_url"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}}).find("auth.master_key"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}, {"BIJOU_AUTH_MASTER_KEY", kMasterKey}})
+                  .find("http.public_base_url"),
+              std::string::npos);
+    EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_ENV", "production"}, {"BIJOU_AUTH_MASTER_KEY", kMasterKey},
+                                      {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://loja.example"}}),
+              "");
+}
+
+TEST(Config, MasterKeyMustBe32Bytes) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_AUTH_MASTER_KEY", "curta"}}).find("auth.master_key"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_AUTH_MASTER_KEY", "AAAA"}}).find("auth.master_key"), std::string::npos);
+    EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_AUTH_MASTER_KEY", kMasterKey}}), "");
 }
 
 TEST(Config, ExampleFileLoads) {

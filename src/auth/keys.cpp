@@ -1,0 +1,155 @@
+#include "auth/keys.hpp"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <stdexcept>
+
+#include "auth_sql.hpp"
+#include "core/log.hpp"
+#include "db/blocking.hpp"
+
+namespace bijou::auth {
+
+namespace json = boost::json;
+
+namespace {
+
+const db::Statement kListSigningKeys{"auth.list_signing_keys", sql::k_list_signing_keys};
+const db::Statement kRetireSigningKey{"auth.retire_signing_key", sql::k_retire_signing_key};
+const db::Statement kInsertSigningKey{"auth.insert_signing_key", sql::k_insert_signing_key};
+
+// Clock leeway added to the access-token lifetime before a retired key stops verifying.
+constexpr std::chrono::seconds kRetiredKeyGrace{60};
+
+std::string base64_standard(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);
+    return out;
+}
+
+std::optional<std::string> from_base64_standard(std::string_view text) {
+    std::string out(text.size(), '\0');
+    std::size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\n",
+                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        return std::nullopt;
+    }
+    out.resize(length);
+    return out;
+}
+
+json::object public_jwk(const std::string& kid, const Ed25519Key& key) {
+    return {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", base64url_encode(key.public_bytes())},
+            {"kid", kid},   {"alg", "EdDSA"},   {"use", "sig"}};
+}
+
+}  // namespace
+
+MasterKey MasterKey::from_config(const Config& config) {
+    MasterKey master;
+    if (config.auth.master_key.empty()) {
+        if (config.env == "production") throw std::runtime_error("auth.master_key is required in production");
+        master.key_.assign(crypto_secretbox_KEYBYTES, '\0');
+        std::string_view label = "bijou development master key";
+        crypto_generichash(reinterpret_cast<unsigned char*>(master.key_.data()), master.key_.size(),
+                           reinterpret_cast<const unsigned char*>(label.data()), label.size(), nullptr, 0);
+        return master;
+    }
+    auto decoded = from_base64_standard(config.auth.master_key);
+    if (!decoded || decoded->size() != crypto_secretbox_KEYBYTES) {
+        throw std::runtime_error("auth.master_key must be 32 bytes in base64");
+    }
+    master.key_ = std::move(*decoded);
+    return master;
+}
+
+std::string MasterKey::seal(std::string_view plain) const {
+    std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
+    auto* nonce = reinterpret_cast<unsigned char*>(sealed.data());
+    randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
+                          plain.size(), nonce, reinterpret_cast<const unsigned char*>(key_.data()));
+    return sealed;
+}
+
+std::optional<std::string> MasterKey::open(std::string_view sealed) const {
+    if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+    const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
+    std::string plain(sealed.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), nonce + crypto_secretbox_NONCEBYTES,
+                                   sealed.size() - crypto_secretbox_NONCEBYTES, nonce,
+                                   reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
+        return std::nullopt;
+    }
+    return plain;
+}
+
+KeyStore::KeyStore(db::Pool& pool, const Config& config, std::chrono::seconds refresh)
+    : pool_(pool), master_key_(MasterKey::from_config(config)), refresh_(refresh) {}
+
+boost::asio::awaitable<std::shared_ptr<const KeyRing>> KeyStore::current() {
+    auto now = std::chrono::steady_clock::now();
+    if (ring_ && now - loaded_at_ < refresh_) co_return ring_;
+
+    auto rows = co_await pool_.query(kListSigningKeys);
+    auto ring = std::make_shared<KeyRing>();
+    for (int row = 0; row < rows.rows(); ++row) {
+        std::string kid(rows.text(row, 0));
+        auto jwk = json::parse(rows.text(row, 2)).as_object();
+        auto public_key = base64url_decode(jwk["x"].as_string());
+        if (rows.text(row, 1) != "EdDSA" || !public_key || public_key->size() != 32) {
+            log::error("skipping unusable signing key", {{"kid", kid}});
+            continue;
+        }
+        ring->verification.push_back(VerificationKey{kid, Ed25519Key::from_public(*public_key)});
+        ring->jwks.push_back(public_jwk(kid, ring->verification.back().key));
+
+        if (rows.boolean(row, 3)) {
+            auto sealed = from_base64_standard(rows.text(row, 4));
+            auto seed = sealed ? master_key_.open(*sealed) : std::nullopt;
+            if (!seed) {
+                log::error("cannot unseal the active signing key; is auth.master_key the one it was sealed with?",
+                           {{"kid", kid}});
+                continue;
+            }
+            ring->signer = VerificationKey{kid, Ed25519Key::from_private(*seed)};
+            sodium_memzero(seed->data(), seed->size());
+        }
+    }
+    ring_ = std::move(ring);
+    loaded_at_ = now;
+    co_return ring_;
+}
+
+void rotate_signing_key(const Config& config, std::ostream& out) {
+    auto master_key = MasterKey::from_config(config);
+    auto key = Ed25519Key::generate();
+    std::string kid_bytes(12, '\0');
+    randombytes_buf(kid_bytes.data(), kid_bytes.size());
+    auto kid = base64url_encode(kid_bytes);
+    auto seed = key.private_bytes();
+    auto sealed = base64_standard(master_key.seal(seed));
+    sodium_memzero(seed.data(), seed.size());
+
+    db::BlockingConnection connection(config.database.url);
+    connection.exec("BEGIN");
+    try {
+        // Serializes concurrent rotations; without it both would retire the same key and
+        // the second insert would hit the one-active-key index.
+        connection.exec("SELECT pg_advisory_xact_lock(426975107)");
+        auto grace = std::to_string((config.auth.access_token_ttl + kRetiredKeyGrace).count());
+        auto retired = connection.exec(kRetireSigningKey, {grace});
+        connection.exec(kInsertSigningKey, {kid, json::serialize(public_jwk(kid, key)), sealed});
+        connection.exec("COMMIT");
+        if (retired.rows() > 0) out << "retired " << retired.text(0, 0) << " (verifies for " << grace << " s more)\n";
+    } catch (...) {
+        connection.exec("ROLLBACK");
+        throw;
+    }
+    out << "activated " << kid << "\n";
+}
+
+}  // namespace bijou::auth
