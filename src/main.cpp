@@ -28,6 +28,7 @@ Commands:
   seed             Load the demo catalogue (idempotent).
   keys rotate      Add a new access-token signing key; the old one keeps
                    verifying until its last token expires.
+  keys ensure      Add a first signing key if there is none.
   help             Show this text.
 
 Options:
@@ -58,9 +59,11 @@ Loads collections, pendant options and products from seed.dir (default data/seed
 transaction. Rows are matched by slug, code and SKU, so running it again changes nothing.
 )";
 
-constexpr const char* kKeysHelp = R"(Usage: bijou [--config FILE] keys rotate
+constexpr const char* kKeysHelp = R"(Usage: bijou [--config FILE] keys rotate|ensure
 
-Retires the active Ed25519 signing key and activates a new one in one transaction. Tokens
+ensure: activates a first signing key when none is active, else does nothing.
+rotate:
+retires the active Ed25519 signing key and activates a new one in one transaction. Tokens
 signed with the retired key keep verifying for auth.access_token_ttl_s plus 60 s, then the
 key leaves /.well-known/jwks.json. Private keys are sealed with auth.master_key
 (BIJOU_AUTH_MASTER_KEY); running servers pick the new key up within 30 s.
@@ -149,6 +152,10 @@ int main(int argc, char** argv) {
         if (command == "keys") {
             if (words.size() > 1 && words[1] == "rotate") {
                 bijou::auth::rotate_signing_key(config, std::cout);
+                return 0;
+            }
+            if (words.size() > 1 && words[1] == "ensure") {
+                bijou::auth::ensure_signing_key(config, std::cout);
                 return 0;
             }
             std::cerr << kKeysHelp;

@@ -27,16 +27,17 @@ namespace {
 // Everything one I/O thread owns. Shards share nothing but the configuration and the
 // draining flag, so request handling takes no locks.
 struct Shard {
-    Shard(const Config& config, const std::atomic<bool>& draining)
+    Shard(const Config& config, const std::atomic<bool>& draining, auth::HashPool& hashes)
         : io(1),
           pool(io, config.database),
           redis(io, config.redis),
           catalog(pool, config),
           keys(pool, config),
+          accounts(pool, keys, hashes, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
-        auth::add_routes(pipeline, keys);
+        auth::add_routes(pipeline, keys, accounts, config);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
 
@@ -45,6 +46,7 @@ struct Shard {
     redis::Client redis;
     catalog::Service catalog;
     auth::KeyStore keys;
+    auth::AccountService accounts;
     http::Pipeline pipeline;
     http::Server server;
 };
@@ -59,10 +61,14 @@ int serve(const Config& config) {
     // Build the OpenAPI document before serving, so a broken contract fails at start-up.
     ops::openapi_json();
 
+    // Password hashing runs beside the I/O threads, one hash per core at a time, with at
+    // most 64 waiting before logins get 503.
+    auth::HashPool hashes(thread_count, 64);
+
     std::vector<std::unique_ptr<Shard>> shards;
     std::uint16_t port = config.http.port;
     for (unsigned i = 0; i < thread_count; ++i) {
-        shards.push_back(std::make_unique<Shard>(config, draining));
+        shards.push_back(std::make_unique<Shard>(config, draining, hashes));
         port = shards.back()->server.listen(port);
         shards.back()->server.start();
     }

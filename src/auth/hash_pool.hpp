@@ -25,8 +25,10 @@ public:
 
     // Runs `work()` on the pool and resumes the caller on its own executor with the result.
     // Throws ApiError(service_unavailable) when the queue is full.
+    // `work` is taken by reference because the caller awaits at once; it is copied into
+    // the pool's coroutine.
     template <typename Work>
-    auto run(Work work) -> boost::asio::awaitable<decltype(work())> {
+    auto run(const Work& work) -> boost::asio::awaitable<decltype(work())> {
         if (pending_.fetch_add(1) >= max_pending_) {
             pending_.fetch_sub(1);
             throw ApiError(ErrorCode::service_unavailable, "password hashing queue is full");
@@ -35,14 +37,18 @@ public:
             std::atomic<std::size_t>& counter;
             ~Release() { counter.fetch_sub(1); }
         } release{pending_};
-        co_return co_await boost::asio::co_spawn(
-            pool_, [work = std::move(work)]() -> boost::asio::awaitable<decltype(work())> { co_return work(); },
-            boost::asio::use_awaitable);
+        auto task = invoke(work);
+        co_return co_await boost::asio::co_spawn(pool_, std::move(task), boost::asio::use_awaitable);
     }
 
     std::size_t pending() const { return pending_.load(); }
 
 private:
+    template <typename Work>
+    static auto invoke(Work work) -> boost::asio::awaitable<decltype(work())> {
+        co_return work();
+    }
+
     boost::asio::thread_pool pool_;
     std::size_t max_pending_;
     std::atomic<std::size_t> pending_{0};

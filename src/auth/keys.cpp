@@ -153,3 +153,20 @@ void rotate_signing_key(const Config& config, std::ostream& out) {
 }
 
 }  // namespace bijou::auth
+
+namespace bijou::auth {
+
+void ensure_signing_key(const Config& config, std::ostream& out) {
+    {
+        db::BlockingConnection connection(config.database.url);
+        auto active = connection.exec(
+            "SELECT count(*) FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL");
+        if (active.int64(0, 0) > 0) {
+            out << "an active signing key exists\n";
+            return;
+        }
+    }
+    rotate_signing_key(config, out);
+}
+
+}  // namespace bijou::auth

@@ -61,4 +61,8 @@ private:
 // to `out`.
 void rotate_signing_key(const Config& config, std::ostream& out);
 
+// Activates a first signing key when none is active; does nothing otherwise. Used by
+// `make run` and the tests so that a new database can issue tokens.
+void ensure_signing_key(const Config& config, std::ostream& out);
+
 }  // namespace bijou::auth

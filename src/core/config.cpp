@@ -150,6 +150,15 @@ const std::vector<KeySpec>& key_specs() {
         {"auth.access_token_ttl_s", [](Config& c, auto& k, auto& v) {
              c.auth.access_token_ttl = std::chrono::seconds(parse_integer(k, v, 60, 3600));
          }},
+        {"auth.refresh_idle_ttl_s", [](Config& c, auto& k, auto& v) {
+             c.auth.refresh_idle_ttl = std::chrono::seconds(parse_integer(k, v, 300, 365LL * 24 * 3600));
+         }},
+        {"auth.refresh_absolute_ttl_s", [](Config& c, auto& k, auto& v) {
+             c.auth.refresh_absolute_ttl = std::chrono::seconds(parse_integer(k, v, 300, 365LL * 24 * 3600));
+         }},
+        {"auth.cookie_secure", [](Config& c, auto& k, auto& v) {
+             c.auth.cookie_secure = parse_choice(k, v, {"true", "false"}) == "true";
+         }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };
@@ -205,6 +214,9 @@ void check_production(const Config& config) {
     if (std::ranges::find(config.http.cors_allowed_origins, "*") != config.http.cors_allowed_origins.end()) {
         throw ConfigError("http.cors_allowed_origins: a wildcard is not allowed when env is production");
     }
+    if (!config.auth.cookie_secure) {
+        throw ConfigError("auth.cookie_secure: must be true when env is production");
+    }
     if (config.auth.master_key.empty()) {
         throw ConfigError("auth.master_key: must be set (BIJOU_AUTH_MASTER_KEY) when env is production");
     }
@@ -242,6 +254,9 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
     for (const auto& spec : key_specs()) {
         auto found = raw.find(spec.name);
         if (found != raw.end()) spec.set(config, spec.name, found->second);
+    }
+    if (config.auth.refresh_idle_ttl > config.auth.refresh_absolute_ttl) {
+        throw ConfigError("auth.refresh_idle_ttl_s: must not exceed auth.refresh_absolute_ttl_s");
     }
     check_production(config);
     return config;

@@ -53,6 +53,12 @@ struct AuthConfig {
     std::string master_key;
     std::string issuer = "bijou";
     std::chrono::seconds access_token_ttl{900};
+    // A session ends when its refresh token goes unused this long...
+    std::chrono::seconds refresh_idle_ttl{30 * 24 * 3600};
+    // ...and in any case this long after login.
+    std::chrono::seconds refresh_absolute_ttl{90 * 24 * 3600};
+    // Secure flag on the refresh cookie; only the local stack may turn it off.
+    bool cookie_secure = true;
 };
 
 struct Config {

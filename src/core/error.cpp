@@ -6,6 +6,12 @@ int http_status(ErrorCode code) {
     switch (code) {
         case ErrorCode::invalid_parameter: return 400;
         case ErrorCode::malformed_request: return 400;
+        case ErrorCode::validation_failed: return 422;
+        case ErrorCode::invalid_credentials: return 401;
+        case ErrorCode::unauthorized: return 401;
+        case ErrorCode::invalid_refresh_token: return 401;
+        case ErrorCode::account_exists: return 409;
+        case ErrorCode::csrf_rejected: return 403;
         case ErrorCode::route_not_found: return 404;
         case ErrorCode::method_not_allowed: return 405;
         case ErrorCode::product_not_found: return 404;
@@ -24,6 +30,12 @@ std::string_view code_name(ErrorCode code) {
     switch (code) {
         case ErrorCode::invalid_parameter: return "invalid_parameter";
         case ErrorCode::malformed_request: return "malformed_request";
+        case ErrorCode::validation_failed: return "validation_failed";
+        case ErrorCode::invalid_credentials: return "invalid_credentials";
+        case ErrorCode::unauthorized: return "unauthorized";
+        case ErrorCode::invalid_refresh_token: return "invalid_refresh_token";
+        case ErrorCode::account_exists: return "account_exists";
+        case ErrorCode::csrf_rejected: return "csrf_rejected";
         case ErrorCode::route_not_found: return "route_not_found";
         case ErrorCode::method_not_allowed: return "method_not_allowed";
         case ErrorCode::product_not_found: return "product_not_found";

@@ -15,6 +15,21 @@ enum class ErrorCode {
     invalid_parameter,
     // The request line, headers or body cannot be parsed at all.
     malformed_request,
+    // The body is JSON but fields are missing, of the wrong type, out of range or unknown;
+    // `errors[]` lists each one.
+    validation_failed,
+    // Login with an unknown e-mail or a wrong password; the two are not told apart.
+    invalid_credentials,
+    // The request needs a valid access token and has none, or an expired, revoked or
+    // forged one. The response carries WWW-Authenticate.
+    unauthorized,
+    // A refresh token that is unknown, expired, revoked or already used.
+    invalid_refresh_token,
+    // Registration with an e-mail address or CPF that another account has.
+    account_exists,
+    // A cookie-authenticated request without an allowlisted Origin or without the matching
+    // X-CSRF-Token header.
+    csrf_rejected,
     // No route matches the path.
     route_not_found,
     // The path exists but not for this method; the response carries `Allow`.

@@ -55,6 +55,9 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) const {
         log::write(level, "request failed",
                    {{"request_id", request.request_id}, {"code", code_name(error.code())}, {"detail", error.what()}});
         response = problem_response(request, error);
+        if (error.code() == ErrorCode::unauthorized) {
+            response.set(beast_http::field::www_authenticate, "Bearer realm=\"bijou\", error=\"invalid_token\"");
+        }
     } catch (const std::exception& error) {
         log::error("unhandled error", {{"request_id", request.request_id}, {"error", error.what()}});
         response = problem_response(request, ApiError(ErrorCode::internal_error));

@@ -28,10 +28,12 @@ public:
     // writes the access-log line. Also used for errors raised before routing.
     void finish(const Request& request, Response& response) const;
 
+    // True when `origin` is in http.cors_allowed_origins.
+    bool origin_allowed(std::string_view origin) const;
+
 private:
     boost::asio::awaitable<Response> dispatch(Request& request) const;
     Response preflight(const Request& request, const std::vector<Verb>& methods) const;
-    bool origin_allowed(std::string_view origin) const;
 
     const HttpConfig& config_;
     Router<Handler> router_;

@@ -108,6 +108,9 @@ std::string fresh_database(const std::string& name) {
     auto binary = required_env("BIJOU_BINARY");
     if (run_command({binary, "migrate", "up"}, env, &output) != 0) throw std::runtime_error("migrate failed: " + output);
     if (run_command({binary, "seed"}, env, &output) != 0) throw std::runtime_error("seed failed: " + output);
+    if (run_command({binary, "keys", "ensure"}, env, &output) != 0) {
+        throw std::runtime_error("keys ensure failed: " + output);
+    }
     return url;
 }
 

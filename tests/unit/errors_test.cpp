@@ -17,6 +17,8 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::method_not_allowed, ErrorCode::product_not_found,  ErrorCode::collection_not_found,
     ErrorCode::unsupported_media_type, ErrorCode::payload_too_large, ErrorCode::headers_too_large,
     ErrorCode::request_timeout, ErrorCode::service_unavailable,   ErrorCode::internal_error,
+    ErrorCode::validation_failed, ErrorCode::invalid_credentials, ErrorCode::unauthorized,
+    ErrorCode::invalid_refresh_token, ErrorCode::account_exists, ErrorCode::csrf_rejected,
 };
 
 }  // namespace
@@ -33,6 +35,12 @@ TEST(ErrorMapping, StatusPerCode) {
     EXPECT_EQ(bijou::http_status(ErrorCode::unsupported_media_type), 415);
     EXPECT_EQ(bijou::http_status(ErrorCode::headers_too_large), 431);
     EXPECT_EQ(bijou::http_status(ErrorCode::internal_error), 500);
+    EXPECT_EQ(bijou::http_status(ErrorCode::validation_failed), 422);
+    EXPECT_EQ(bijou::http_status(ErrorCode::invalid_credentials), 401);
+    EXPECT_EQ(bijou::http_status(ErrorCode::unauthorized), 401);
+    EXPECT_EQ(bijou::http_status(ErrorCode::invalid_refresh_token), 401);
+    EXPECT_EQ(bijou::http_status(ErrorCode::account_exists), 409);
+    EXPECT_EQ(bijou::http_status(ErrorCode::csrf_rejected), 403);
     EXPECT_EQ(bijou::http_status(ErrorCode::service_unavailable), 503);
 }
 

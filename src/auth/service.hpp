@@ -1,0 +1,104 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/hash_pool.hpp"
+#include "auth/keys.hpp"
+#include "auth/password.hpp"
+#include "core/config.hpp"
+#include "db/pool.hpp"
+
+namespace bijou::auth {
+
+// Audience of customer access tokens; admin tokens will carry another.
+inline constexpr std::string_view kCustomerAudience = "bijou-storefront";
+
+struct ClientInfo {
+    std::string user_agent;
+    std::string ip;
+};
+
+struct Registration {
+    std::string email;
+    std::string password;
+    std::string name;
+    std::optional<std::string> phone;
+    // Digits only, already checked.
+    std::optional<std::string> cpf;
+    std::string locale = "pt-BR";
+};
+
+struct ProfileChange {
+    std::optional<std::string> name;
+    std::optional<std::string> phone;
+    std::optional<std::string> locale;
+};
+
+// An access token and the refresh token of its session.
+struct Tokens {
+    std::string access_token;
+    std::int64_t expires_in = 0;
+    std::string refresh_token;
+};
+
+// The customer an access token stands for.
+struct Principal {
+    std::string user_id;
+    std::string session_id;
+};
+
+// Customer accounts and their sessions: registration, login, refresh-token rotation with
+// reuse detection, logout and the profile. Coroutines here take their arguments by const
+// reference and callers pass named objects: GCC 12 can destroy a by-value argument of a
+// coroutine twice when it is a temporary inside a co_await expression.
+class AccountService {
+public:
+    AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, const Config& config);
+
+    // Creates the account and logs it in. Throws account_exists when the e-mail or CPF is taken.
+    boost::asio::awaitable<std::pair<boost::json::object, Tokens>> register_customer(const Registration& registration,
+                                                                                     const ClientInfo& client);
+
+    // Throws invalid_credentials for an unknown e-mail, a wrong password or a locked account,
+    // after the same Argon2id work in every case, so timing does not reveal which.
+    boost::asio::awaitable<std::pair<boost::json::object, Tokens>> login(const std::string& email,
+                                                                         const std::string& password,
+                                                                         const ClientInfo& client);
+
+    // Rotates a refresh token. A token used twice revokes its whole session (family),
+    // because one of the two users is a thief.
+    boost::asio::awaitable<Tokens> refresh(const std::string& refresh_token);
+
+    boost::asio::awaitable<void> logout(const Principal& principal);
+    boost::asio::awaitable<void> logout_by_refresh_token(const std::string& refresh_token);
+    boost::asio::awaitable<void> logout_all(const Principal& principal);
+
+    // Verifies a Bearer access token and checks its session is still open.
+    // Throws unauthorized otherwise.
+    boost::asio::awaitable<Principal> authenticate(std::string_view authorization_header);
+
+    boost::asio::awaitable<boost::json::object> profile(const std::string& user_id);
+    boost::asio::awaitable<boost::json::object> update_profile(const std::string& user_id, const ProfileChange& change);
+
+private:
+    boost::asio::awaitable<Tokens> open_session(db::Connection& connection, const std::string& user_id,
+                                                const ClientInfo& client);
+    boost::asio::awaitable<std::string> access_token(const std::string& user_id, const std::string& session_id);
+    boost::asio::awaitable<const std::string*> dummy_hash();
+
+    db::Pool& pool_;
+    KeyStore& keys_;
+    HashPool& hashes_;
+    const Config& config_;
+    PasswordPolicy policy_;
+    std::string dummy_hash_;
+};
+
+// SHA-256 of a refresh token in hex, as stored.
+std::string refresh_token_hash(std::string_view token);
+
+}  // namespace bijou::auth

@@ -1,0 +1,66 @@
+#include "http/json_body.hpp"
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+
+namespace bijou::http {
+
+std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+BodyReader::BodyReader(const Request& request, std::initializer_list<std::string_view> allowed_fields) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(request.raw.body(), ec);
+    if (ec || !value.is_object()) {
+        throw ApiError(ErrorCode::malformed_request, "body is not a JSON object: " + (ec ? ec.message() : "wrong type"));
+    }
+    body_ = std::move(value.as_object());
+    for (const auto& [key, ignored] : body_) {
+        if (std::find(allowed_fields.begin(), allowed_fields.end(), std::string_view(key)) == allowed_fields.end()) {
+            add_error(std::string(key), "unknown_field");
+        }
+    }
+}
+
+std::optional<std::string> BodyReader::string(std::string_view name, bool required, std::size_t max_length) {
+    const auto* value = body_.if_contains(name);
+    if (value == nullptr || value->is_null()) {
+        if (required) add_error(std::string(name), "required");
+        return std::nullopt;
+    }
+    if (!value->is_string()) {
+        add_error(std::string(name), "wrong_type", {{"expected", "string"}});
+        return std::nullopt;
+    }
+    std::string text(value->as_string());
+    if (utf8_length(text) > max_length) {
+        add_error(std::string(name), "too_long", {{"max", std::to_string(max_length)}});
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<bool> BodyReader::boolean(std::string_view name) {
+    const auto* value = body_.if_contains(name);
+    if (value == nullptr || value->is_null()) return std::nullopt;
+    if (!value->is_bool()) {
+        add_error(std::string(name), "wrong_type", {{"expected", "boolean"}});
+        return std::nullopt;
+    }
+    return value->as_bool();
+}
+
+void BodyReader::add_error(std::string field, std::string reason, std::map<std::string, std::string> args) {
+    errors_.push_back(FieldError{std::move(field), std::move(reason), std::move(args)});
+}
+
+void BodyReader::finish() {
+    if (errors_.empty()) return;
+    std::string fields;
+    for (const auto& error : errors_) fields += (fields.empty() ? "" : ", ") + error.field;
+    throw ApiError(ErrorCode::validation_failed, "invalid fields: " + fields, {}, std::move(errors_));
+}
+
+}  // namespace bijou::http
