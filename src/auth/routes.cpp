@@ -61,8 +61,8 @@ std::string cookie(std::string_view name, std::string_view value, std::string_vi
     return text;
 }
 
-// Renders a login result. Native apps get the refresh token in the body; browsers get it
-// in an HttpOnly cookie scoped to /v1/auth plus a CSRF token to echo in X-CSRF-Token.
+// Renders a login result. Native apps get the refresh token in the body. Browsers get it
+// in an HttpOnly cookie scoped to /v1/auth, plus a CSRF token to echo in X-CSRF-Token.
 http::Response token_response(const http::Request& request, const json::object* user, const Tokens& tokens,
                               bool native, http::Status status, const Config& config) {
     json::object body;
@@ -118,7 +118,7 @@ std::string presented_refresh_token(const http::Request& request, const http::Pi
     auto header = request.raw["X-CSRF-Token"];
     if (!expected || expected->empty() || header.size() != expected->size() ||
         sodium_memcmp(header.data(), expected->data(), expected->size()) != 0) {
-        throw ApiError(ErrorCode::csrf_rejected, "CSRF token missing or different");
+        throw ApiError(ErrorCode::csrf_rejected, "X-CSRF-Token missing or not matching the bijou_csrf cookie");
     }
     return *token;
 }

@@ -85,7 +85,7 @@ boost::asio::awaitable<std::string> AccountService::access_token(const std::stri
                                                                  const std::string& session_id) {
     auto ring = co_await keys_.current();
     if (!ring->signer) {
-        throw ApiError(ErrorCode::service_unavailable, "no active signing key; run `bijou keys rotate`");
+        throw ApiError(ErrorCode::service_unavailable, "no active signing key. Run `bijou keys ensure` to create one");
     }
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     json::object header{{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", ring->signer->kid}};

@@ -22,8 +22,8 @@ public:
     // (empty, invalid JSON or invalid UTF-8).
     BodyReader(const Request& request, std::initializer_list<std::string_view> allowed_fields);
 
-    // Reads a string field: `required` adds an error when absent or null; a string longer
-    // than `max_length` characters is an error.
+    // Reads a string field. An absent or null field is an error when `required` is set, and
+    // a string longer than `max_length` characters is always one.
     std::optional<std::string> string(std::string_view name, bool required, std::size_t max_length);
     std::optional<bool> boolean(std::string_view name);
 
