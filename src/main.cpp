@@ -29,7 +29,8 @@ Commands:
   keys rotate      Add a new access-token signing key; the old one keeps
                    verifying until its last token expires.
   keys ensure      Add a first signing key if there is none.
-  help             Show this text.
+  help [COMMAND]   Show this text, or a command's help.
+  version          Show the version.
 
 Options:
   --config FILE    YAML configuration file. Default: $BIJOU_CONFIG, else
@@ -75,6 +76,17 @@ void print_config_help() {
     std::cout << "DATABASE_URL and REDIS_URL are accepted for database.url and redis.url.\n";
 }
 
+constexpr const char* kVersion = "0.1.0";
+
+// Returns the help text of a command, or nullptr for an unknown command.
+const char* command_help(const std::string& command) {
+    if (command == "serve") return kServeHelp;
+    if (command == "migrate") return kMigrateHelp;
+    if (command == "seed") return kSeedHelp;
+    if (command == "keys") return kKeysHelp;
+    return nullptr;
+}
+
 std::optional<std::string> default_config_path() {
     if (auto from_env = bijou::process_env("BIJOU_CONFIG")) return from_env;
     if (std::filesystem::exists("config/bijou.yaml")) return std::string("config/bijou.yaml");
@@ -102,22 +114,45 @@ int main(int argc, char** argv) {
         }
     }
 
-    std::string command = words.empty() ? "help" : words[0];
-    if (command == "help" && words.size() > 1 && words[1] == "config") {
-        print_config_help();
+    if (words.empty()) {
+        if (help) {
+            std::cout << kUsage;
+            return 0;
+        }
+        std::cerr << kUsage;
+        return 2;
+    }
+    std::string command = words[0];
+    if (command == "--version" || command == "version") {
+        std::cout << "bijou " << kVersion << "\n";
         return 0;
     }
-    if (command == "help" || (help && words.empty())) {
+    if (command == "help" && words.size() > 1) {
+        if (words[1] == "config") {
+            print_config_help();
+            return 0;
+        }
+        command = words[1];
+        help = true;
+    } else if (command == "help") {
         std::cout << kUsage;
         return 0;
     }
     if (help) {
-        if (command == "serve") std::cout << kServeHelp;
-        else if (command == "migrate") std::cout << kMigrateHelp;
-        else if (command == "seed") std::cout << kSeedHelp;
-        else if (command == "keys") std::cout << kKeysHelp;
-        else std::cout << kUsage;
+        const char* text = command_help(command);
+        if (text == nullptr) {
+            std::cerr << "bijou: unknown command \"" << command << "\"\n\n" << kUsage;
+            return 2;
+        }
+        std::cout << text;
         return 0;
+    }
+
+    // Each command takes a fixed number of words; anything more is a typo to report.
+    std::size_t expected_words = (command == "migrate" || command == "keys") ? 2 : 1;
+    if (command_help(command) != nullptr && words.size() != expected_words) {
+        std::cerr << "bijou " << command << ": wrong number of arguments\n\n" << command_help(command);
+        return 2;
     }
 
     if (sodium_init() < 0) {
@@ -146,7 +181,7 @@ int main(int argc, char** argv) {
                 return 0;
             }
             if (action == "status") return bijou::db::migrate_status(config.database.url, std::cout) == 0 ? 0 : 1;
-            std::cerr << kMigrateHelp;
+            std::cerr << "bijou migrate: unknown action \"" << action << "\"\n\n" << kMigrateHelp;
             return 2;
         }
         if (command == "keys") {
@@ -158,7 +193,7 @@ int main(int argc, char** argv) {
                 bijou::auth::ensure_signing_key(config, std::cout);
                 return 0;
             }
-            std::cerr << kKeysHelp;
+            std::cerr << "bijou keys: unknown action \"" << words[1] << "\"\n\n" << kKeysHelp;
             return 2;
         }
         if (command == "seed") {

@@ -69,7 +69,7 @@ int serve(const Config& config) {
     std::uint16_t port = config.http.port;
     for (unsigned i = 0; i < thread_count; ++i) {
         shards.push_back(std::make_unique<Shard>(config, draining, hashes));
-        port = shards.back()->server.listen(port);
+        port = shards.back()->server.listen(port, i == 0);
         shards.back()->server.start();
     }
 

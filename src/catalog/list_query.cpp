@@ -48,6 +48,46 @@ std::optional<std::int64_t> parse_price(const http::QueryParams& params, std::st
     return centavos;
 }
 
+// True when `text` is well-formed UTF-8 without NUL bytes (RFC 3629), because PostgreSQL
+// rejects anything else with an error.
+bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        if (lead == 0) return false;
+        if (lead < 0x80) {
+            length = 1;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+        } else {
+            return false;
+        }
+        if (i + length > text.size()) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        }
+        if (length > 1) {
+            auto second = static_cast<unsigned char>(text[i + 1]);
+            // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+            if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+                (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
+                return false;
+            }
+        }
+        i += length;
+    }
+    return true;
+}
+
+// Latest creation time a cursor may carry: 9999-12-31T23:59:59.999999Z in Unix
+// microseconds, inside PostgreSQL's timestamptz range.
+constexpr std::int64_t kMaxCursorMicros = 253'402'300'799'999'999;
+
 bool parse_int64(std::string_view text, std::int64_t& out) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
@@ -103,12 +143,14 @@ std::optional<Cursor> decode_cursor(std::string_view token, Sort sort) {
     if (!id) return std::nullopt;
     cursor.id = *id;
 
-    if (sort != Sort::name) {
-        std::int64_t number = 0;
-        if (!parse_int64(cursor.key, number)) return std::nullopt;
-    } else if (cursor.key.empty()) {
-        return std::nullopt;
+    if (sort == Sort::name) {
+        // Product names have 1 to 200 characters; anything else was not made here.
+        if (cursor.key.empty() || cursor.key.size() > 800 || !is_valid_utf8(cursor.key)) return std::nullopt;
+        return cursor;
     }
+    std::int64_t number = 0;
+    if (!parse_int64(cursor.key, number) || number < 0) return std::nullopt;
+    if (sort == Sort::newest && number > kMaxCursorMicros) return std::nullopt;
     return cursor;
 }
 

@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <sodium.h>
+#include <boost/asio/ip/address.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -70,6 +71,15 @@ std::string parse_nonempty(const std::string& key, const RawValue& raw) {
     return text;
 }
 
+// An IPv4 or IPv6 address literal to listen on; host names are not resolved.
+std::string parse_ip_address(const std::string& key, const RawValue& raw) {
+    const auto& text = scalar(key, raw);
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(text, ec);
+    if (ec) throw ConfigError(key + ": expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got '" + text + "'");
+    return text;
+}
+
 // A 32-byte key in standard base64, as `openssl rand -base64 32` prints it.
 std::string parse_master_key(const std::string& key, const RawValue& raw) {
     const auto& text = scalar(key, raw);
@@ -94,7 +104,7 @@ const std::vector<KeySpec>& key_specs() {
         {"log.level", [](Config& c, auto& k, auto& v) {
              c.log_level = parse_choice(k, v, {"trace", "debug", "info", "warn", "error", "off"});
          }},
-        {"http.host", [](Config& c, auto& k, auto& v) { c.http.host = parse_nonempty(k, v); }},
+        {"http.host", [](Config& c, auto& k, auto& v) { c.http.host = parse_ip_address(k, v); }},
         {"http.port", [](Config& c, auto& k, auto& v) {
              c.http.port = static_cast<std::uint16_t>(parse_integer(k, v, 0, 65535));
          }},
@@ -114,8 +124,12 @@ const std::vector<KeySpec>& key_specs() {
              c.http.cors_allowed_origins.clear();
              for (const auto& origin : v.items) {
                  if (origin.empty()) continue;
-                 if (origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
-                     throw ConfigError(k + ": expected origins such as https://loja.example, got '" + origin + "'");
+                 bool scheme_ok = origin.starts_with("http://") || origin.starts_with("https://");
+                 auto authority = origin.substr(origin.find("//") + 2);
+                 // A browser's Origin header has no path, so an entry with one never matches.
+                 if (origin != "*" && (!scheme_ok || authority.empty() || authority.find('/') != std::string::npos)) {
+                     throw ConfigError(k + ": expected origins such as https://loja.example (no path or trailing slash), got '" +
+                                       origin + "'");
                  }
                  c.http.cors_allowed_origins.push_back(origin);
              }
@@ -233,6 +247,8 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
         YAML::Node root;
         try {
             root = YAML::LoadFile(*yaml_path);
+        } catch (const YAML::BadFile&) {
+            throw ConfigError("cannot read config file " + *yaml_path + ": no such file, or not readable");
         } catch (const YAML::Exception& error) {
             throw ConfigError("config file " + *yaml_path + ": " + error.what());
         }

@@ -48,8 +48,21 @@ struct Server::Connection {
 Server::Server(asio::io_context& io, const HttpConfig& config, const Pipeline& pipeline)
     : io_(io), config_(config), pipeline_(pipeline), acceptor_(io) {}
 
-std::uint16_t Server::listen(std::uint16_t port) {
+std::uint16_t Server::listen(std::uint16_t port, bool first) {
     tcp::endpoint endpoint{asio::ip::make_address(config_.host), port};
+    if (first && port != 0) {
+        // SO_REUSEPORT would let a second bijou process share the port with a running one,
+        // splitting traffic between them without a word. A plain bind first fails with
+        // EADDRINUSE when anything already listens there.
+        tcp::acceptor probe(io_);
+        probe.open(endpoint.protocol());
+        boost::system::error_code ec;
+        probe.bind(endpoint, ec);
+        if (ec) {
+            throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(port) + " (http.host, http.port): " +
+                                     ec.message());
+        }
+    }
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     int one = 1;

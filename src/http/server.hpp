@@ -19,7 +19,9 @@ public:
     Server(boost::asio::io_context& io, const HttpConfig& config, const Pipeline& pipeline);
 
     // Binds and listens; returns the bound port (useful when the configured port is 0).
-    std::uint16_t listen(std::uint16_t port);
+    // `first` is set for the first I/O thread, which also checks that no other process
+    // holds the port. Throws std::runtime_error naming the address when binding fails.
+    std::uint16_t listen(std::uint16_t port, bool first);
     void start();
 
     // Stops accepting, closes idle keep-alive connections and lets requests in flight

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "catalog/list_query.hpp"
 #include "support/http_client.hpp"
 #include "support/stack.hpp"
 
@@ -252,6 +253,13 @@ TEST(ProductList, BadParametersNameTheParameter) {
     expect_bad_parameter("material=ouro", "material");
     expect_bad_parameter("in_stock=talvez", "in_stock");
     expect_bad_parameter("sort=name&sort=newest", "sort");
+
+    // Cursors edited by hand: a creation time past year 9999 and a name that is not UTF-8.
+    auto id = bijou::Uuid::v7();
+    expect_bad_parameter("cursor=" + bijou::catalog::encode_cursor({bijou::catalog::Sort::newest, "9223372036854775807", id}),
+                         "cursor");
+    expect_bad_parameter("sort=name&cursor=" + bijou::catalog::encode_cursor({bijou::catalog::Sort::name, "\xff\xfe", id}),
+                         "cursor");
 
     auto page = get_json("/v1/products?sort=price_asc&limit=2");
     auto cursor = std::string(page["next_cursor"].as_string());

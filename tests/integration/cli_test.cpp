@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "support/http_client.hpp"
 #include "support/stack.hpp"
 
 using bijou::testing::required_env;
@@ -137,4 +138,20 @@ TEST(Help, EveryCommandHasHelp) {
     std::string output;
     EXPECT_EQ(run_bijou({"frobnicate"}, database_url("unused"), &output), 2);
     EXPECT_NE(output.find("unknown command"), std::string::npos);
+    EXPECT_EQ(run_bijou({"serve", "extra"}, database_url("unused"), &output), 2);
+    EXPECT_NE(output.find("wrong number of arguments"), std::string::npos) << output;
+    EXPECT_EQ(run_bijou({"migrate", "sideways"}, database_url("unused"), &output), 2);
+    EXPECT_NE(output.find("unknown action"), std::string::npos) << output;
+    EXPECT_EQ(run_bijou({}, database_url("unused"), &output), 2);
+    EXPECT_EQ(run_bijou({"help", "seed"}, database_url("unused"), &output), 0);
+    EXPECT_NE(output.find("Usage: bijou [--config FILE] seed"), std::string::npos) << output;
+}
+
+TEST(Serve, PortInUseIsReported) {
+    bijou::testing::ServerProcess first(18086, bijou::testing::stack_env());
+    std::string output;
+    auto env = bijou::testing::stack_env();
+    env["BIJOU_HTTP_PORT"] = "18086";
+    EXPECT_EQ(run_bijou({"serve"}, database_url("it_cli_seed"), &output, env), 1);
+    EXPECT_NE(output.find("http.port"), std::string::npos) << output;
 }

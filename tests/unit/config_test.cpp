@@ -85,6 +85,15 @@ TEST(Config, InvalidValueNamesKey) {
     EXPECT_NE(error_of(std::nullopt, {{"BIJOU_DATABASE_POOL_SIZE", "0"}}).find("database.pool_size"), std::string::npos);
 }
 
+TEST(Config, HostAndOriginsChecked) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_HTTP_HOST", "localhost"}}).find("http.host"), std::string::npos);
+    EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_HTTP_HOST", "::1"}}), "");
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_HTTP_CORS_ALLOWED_ORIGINS", "http://localhost:3000/"}})
+                  .find("http.cors_allowed_origins"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::string("/nonexistent/bijou.yaml"), {}).find("cannot read config file"), std::string::npos);
+}
+
 TEST(Config, UnknownYamlKeyRejected) {
     auto path = write_yaml("http:\n  prot: 9090\n");
     EXPECT_NE(error_of(path, {}).find("http.prot"), std::string::npos);

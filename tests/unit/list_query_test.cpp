@@ -89,6 +89,21 @@ TEST_F(CursorTest, RejectsTampering) {
     EXPECT_FALSE(bijou::catalog::decode_cursor(bijou::catalog::encode_cursor(not_a_number), Sort::price_asc).has_value());
 }
 
+TEST_F(CursorTest, RejectsOutOfRangeKeys) {
+    auto id = bijou::Uuid::v7();
+    auto decode = [&](Sort sort, std::string key) {
+        return bijou::catalog::decode_cursor(bijou::catalog::encode_cursor(Cursor{sort, std::move(key), id}), sort);
+    };
+    EXPECT_FALSE(decode(Sort::newest, "9223372036854775807").has_value());
+    EXPECT_FALSE(decode(Sort::newest, "-1").has_value());
+    EXPECT_TRUE(decode(Sort::newest, "253402300799999999").has_value());
+    EXPECT_FALSE(decode(Sort::price_asc, "-5").has_value());
+    EXPECT_FALSE(decode(Sort::name, "\xff\xfe").has_value());
+    EXPECT_FALSE(decode(Sort::name, std::string("a\0b", 3)).has_value());
+    EXPECT_FALSE(decode(Sort::name, "\xed\xa0\x80").has_value());
+    EXPECT_TRUE(decode(Sort::name, "Colar Pérola").has_value());
+}
+
 TEST(Slug, Validation) {
     EXPECT_TRUE(bijou::catalog::is_valid_slug("colar-lua-2"));
     EXPECT_FALSE(bijou::catalog::is_valid_slug("Colar"));
