@@ -17,6 +17,8 @@ export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 export BIJOU_HTTP_PORT="$port"
 export BIJOU_HTTP_PUBLIC_BASE_URL="http://127.0.0.1:$port"
 export BIJOU_MEDIA_DIR="${BIJOU_MEDIA_DIR:-data/seed/images}"
+# A storefront under development usually runs on localhost:3000.
+export BIJOU_HTTP_CORS_ALLOWED_ORIGINS="${BIJOU_HTTP_CORS_ALLOWED_ORIGINS:-http://localhost:3000}"
 # The local stack serves plain http://, where browsers drop Secure cookies.
 export BIJOU_AUTH_COOKIE_SECURE="${BIJOU_AUTH_COOKIE_SECURE:-false}"
 

@@ -40,7 +40,8 @@ start_postgres() {
             -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$sock \
                 -c max_connections=200 -c shared_buffers=128MB -c fsync=${PG_FSYNC:-on}" >/dev/null
     fi
-    local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qAt)
+    local psql=(env PGOPTIONS=--client-min-messages=warning "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres
+                -v ON_ERROR_STOP=1 -qAt)
     if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" != 1 ]; then
         "${psql[@]}" -c "CREATE ROLE $DB_USER LOGIN"
     fi

@@ -58,6 +58,7 @@ constexpr const char* kSeedHelp = R"(Usage: bijou [--config FILE] seed
 
 Loads collections, pendant options and products from seed.dir (default data/seed) in one
 transaction. Rows are matched by slug, code and SKU, so running it again changes nothing.
+Stock is set only for new variants and pendant options, never reset.
 )";
 
 constexpr const char* kKeysHelp = R"(Usage: bijou [--config FILE] keys rotate|ensure

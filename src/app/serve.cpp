@@ -81,7 +81,7 @@ int serve(const Config& config) {
         });
     }
 
-    auto startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     log::info("listening", {{"address", config.http.host},
                             {"port", port},
                             {"threads", thread_count},

@@ -44,7 +44,7 @@ std::optional<std::int64_t> parse_price(const http::QueryParams& params, std::st
     if (!value) return std::nullopt;
     if (value->starts_with('-')) throw invalid_parameter(std::string(name), "negative");
     auto centavos = parse_centavos(*value);
-    if (!centavos) throw invalid_parameter(std::string(name), "not_integer");
+    if (!centavos) throw invalid_parameter(std::string(name), "invalid_centavos");
     return centavos;
 }
 
@@ -158,7 +158,7 @@ ProductListQuery ProductListQuery::parse(const http::QueryParams& params) {
     ProductListQuery query;
 
     if (auto collection = params.get("collection")) {
-        if (!is_valid_slug(*collection)) throw invalid_parameter("collection", "invalid_format");
+        if (!is_valid_slug(*collection)) throw invalid_parameter("collection", "invalid_slug");
         query.collection = *collection;
     }
     parse_choice(params, "category", kCategories, query.category);

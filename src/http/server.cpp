@@ -52,10 +52,13 @@ std::uint16_t Server::listen(std::uint16_t port, bool first) {
     tcp::endpoint endpoint{asio::ip::make_address(config_.host), port};
     if (first && port != 0) {
         // SO_REUSEPORT would let a second bijou process share the port with a running one,
-        // splitting traffic between them without a word. A plain bind first fails with
+        // splitting traffic between them without a word. A bind without it fails with
         // EADDRINUSE when anything already listens there.
         tcp::acceptor probe(io_);
         probe.open(endpoint.protocol());
+        // SO_REUSEADDR lets the probe bind over TIME_WAIT connections of an earlier run;
+        // on Linux it still fails while another socket listens on the port.
+        probe.set_option(asio::socket_base::reuse_address(true));
         boost::system::error_code ec;
         probe.bind(endpoint, ec);
         if (ec) {
@@ -184,6 +187,17 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
                                   {{"limit", std::to_string(config_.max_body_bytes)}});
         } else if (ec) {
             read_error = ApiError(ErrorCode::malformed_request, ec.message());
+        }
+
+        if (!read_error) {
+            // RFC 9112: an HTTP/1.1 request without Host is invalid, and this server only
+            // takes origin-form targets ("/path?query"), plus "*" for OPTIONS.
+            const auto& header = parser.get();
+            auto target = header.target();
+            bool target_ok = target.starts_with('/') || (target == "*" && header.method() == beast_http::verb::options);
+            if ((header.version() >= 11 && header.find(beast_http::field::host) == header.end()) || !target_ok) {
+                read_error = ApiError(ErrorCode::malformed_request, "missing Host header or unsupported request target");
+            }
         }
 
         if (read_error) {

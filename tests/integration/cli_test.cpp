@@ -102,10 +102,18 @@ TEST(Seed, IdempotentRowCounts) {
         "(SELECT count(*) FROM collection) || ' ' || (SELECT count(*) FROM pendant_option) || ' ' || "
         "(SELECT count(*) FROM inventory) || ' ' || (SELECT count(*) FROM product_image) || ' ' || "
         "(SELECT count(*) FROM product_collection) || ' ' || (SELECT count(*) FROM product_pendant_option) || ' ' || "
-        "(SELECT sum(on_hand) FROM inventory) || ' ' || (SELECT max(created_at) FROM product)";
+        "(SELECT sum(on_hand) FROM inventory) || ' ' || (SELECT max(created_at) FROM product) || ' ' || "
+        "(SELECT max(updated_at) FROM product) || ' ' || (SELECT max(updated_at) FROM product_variant) || ' ' || "
+        "(SELECT max(updated_at) FROM collection) || ' ' || (SELECT max(updated_at) FROM inventory)";
     auto first = query(url, counts);
     ASSERT_EQ(run_bijou({"seed"}, url, &output), 0) << output;
     EXPECT_EQ(query(url, counts), first);
+
+    // Stock moved by orders survives a second seed.
+    query(url, "UPDATE inventory SET on_hand = on_hand + 7 WHERE variant_id = (SELECT id FROM product_variant ORDER BY id LIMIT 1)");
+    auto moved = query(url, "SELECT sum(on_hand) FROM inventory");
+    ASSERT_EQ(run_bijou({"seed"}, url, &output), 0) << output;
+    EXPECT_EQ(query(url, "SELECT sum(on_hand) FROM inventory"), moved);
 
     EXPECT_GE(std::stoi(query(url, "SELECT count(*) FROM product")), 60);
     EXPECT_GE(std::stoi(query(url, "SELECT count(*) FROM collection")), 8);

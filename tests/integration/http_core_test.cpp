@@ -36,7 +36,9 @@ public:
 const auto* const registered = ::testing::AddGlobalTestEnvironment(new HttpCoreEnvironment);
 
 int status_of(const std::string& raw_response) {
-    if (raw_response.size() < 12 || !raw_response.starts_with("HTTP/1.1 ")) return 0;
+    if (raw_response.size() < 12 || !(raw_response.starts_with("HTTP/1.1 ") || raw_response.starts_with("HTTP/1.0 "))) {
+        return 0;
+    }
     return std::stoi(raw_response.substr(9, 3));
 }
 
@@ -124,6 +126,15 @@ TEST(Limits, MalformedRequestGets400) {
     auto response = raw_exchange(kPort, "GET /v1/products HTTP/1.1\r\nHost x\r\n\r\n");
     EXPECT_EQ(status_of(response), 400) << response.substr(0, 200);
     EXPECT_NE(response.find("malformed_request"), std::string::npos);
+}
+
+TEST(Limits, MissingHostOrAbsoluteTargetGets400) {
+    auto no_host = raw_exchange(kPort, "GET /healthz HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(status_of(no_host), 400) << no_host.substr(0, 200);
+    auto relative = raw_exchange(kPort, "GET healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(relative), 400) << relative.substr(0, 200);
+    auto http10 = raw_exchange(kPort, "GET /healthz HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(status_of(http10), 200) << http10.substr(0, 200);
 }
 
 TEST(Limits, SlowRequestGets408) {
