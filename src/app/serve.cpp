@@ -94,8 +94,13 @@ int serve(const Config& config) {
     signals.async_wait([&](boost::system::error_code, int signal) { received = signal; });
     signals_io.run();
 
-    log::info("draining", {{"signal", received}, {"timeout_ms", config.http.drain_timeout.count()}});
     draining = true;
+    if (config.http.shutdown_delay.count() > 0) {
+        log::info("shutting down: reporting not ready before closing the listener",
+                  {{"signal", received}, {"delay_ms", config.http.shutdown_delay.count()}});
+        std::this_thread::sleep_for(config.http.shutdown_delay);
+    }
+    log::info("draining", {{"signal", received}, {"timeout_ms", config.http.drain_timeout.count()}});
     std::mutex mutex;
     std::condition_variable all_drained;
     std::size_t drained = 0;

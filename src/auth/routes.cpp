@@ -182,7 +182,8 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         Registration registration;
         auto email = body.string("email", true, 254);
         if (email && !is_plausible_email(*email)) body.add_error("email", "invalid_email");
-        auto password = body.string("password", true, 1024);
+        // The reader's cap equals the policy's maximum, so one limit is reported.
+        auto password = body.string("password", true, PasswordPolicy{}.max_length);
         check_password(body, password);
         auto name = body.string("name", true, 200);
         if (name && name->find_first_not_of(" \t") == std::string::npos) body.add_error("name", "empty");

@@ -167,15 +167,20 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
     }
 
     std::string user_id(rows.text(0, 0));
+    std::optional<std::string> rehashed;
     if (needs_rehash(hash, policy_)) {
         auto policy = policy_;
         auto rehashing = [password, policy] { return hash_password(password, policy); };
-        auto rehashed = co_await hashes_.run(rehashing);
-        db::Params rehash_params{user_id, rehashed};
-        co_await pool_.query(kUpdatePasswordHash, rehash_params);
+        rehashed = co_await hashes_.run(rehashing);
     }
 
+    // The new hash is stored in the login's transaction, so a login that fails later
+    // (no signing key, say) leaves the account as it was.
     auto tokens = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<Tokens> {
+        if (rehashed) {
+            db::Params rehash_params{user_id, *rehashed};
+            co_await connection.execute(kUpdatePasswordHash, rehash_params);
+        }
         db::Params login_params{user_id};
         co_await connection.execute(kRecordLogin, login_params);
         co_return co_await open_session(connection, user_id, client);

@@ -120,6 +120,7 @@ const std::vector<KeySpec>& key_specs() {
         {"http.read_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.read_timeout = parse_ms(k, v, 100, 600'000); }},
         {"http.idle_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.idle_timeout = parse_ms(k, v, 100, 3'600'000); }},
         {"http.drain_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.drain_timeout = parse_ms(k, v, 0, 600'000); }},
+        {"http.shutdown_delay_ms", [](Config& c, auto& k, auto& v) { c.http.shutdown_delay = parse_ms(k, v, 0, 600'000); }},
         {"http.cors_allowed_origins", [](Config& c, auto& k, auto& v) {
              c.http.cors_allowed_origins.clear();
              for (const auto& origin : v.items) {

@@ -22,6 +22,9 @@ struct HttpConfig {
     Milliseconds read_timeout{10'000};
     Milliseconds idle_timeout{60'000};
     Milliseconds drain_timeout{10'000};
+    // After SIGTERM, how long to keep accepting while /readyz reports 503, so that a load
+    // balancer sees the change and stops routing here before the listener closes.
+    Milliseconds shutdown_delay{0};
     std::vector<std::string> cors_allowed_origins;
     // Base of the absolute URLs the API returns, such as image URLs.
     std::string public_base_url = "http://127.0.0.1:8080";

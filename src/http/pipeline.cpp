@@ -55,8 +55,13 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) const {
         log::write(level, "request failed",
                    {{"request_id", request.request_id}, {"code", code_name(error.code())}, {"detail", error.what()}});
         response = problem_response(request, error);
-        if (error.code() == ErrorCode::unauthorized) {
-            response.set(beast_http::field::www_authenticate, "Bearer realm=\"bijou\", error=\"invalid_token\"");
+        if (response.result() == Status::unauthorized) {
+            // RFC 9110 requires the challenge on every 401. RFC 6750 adds an error code only
+            // when a token was sent and rejected.
+            bool token_rejected = error.code() == ErrorCode::unauthorized &&
+                                  !request.raw[beast_http::field::authorization].empty();
+            response.set(beast_http::field::www_authenticate,
+                         token_rejected ? "Bearer realm=\"bijou\", error=\"invalid_token\"" : "Bearer realm=\"bijou\"");
         }
     } catch (const std::exception& error) {
         log::error("unhandled error", {{"request_id", request.request_id}, {"error", error.what()}});

@@ -111,6 +111,11 @@ TEST(Register, ValidatesEveryField) {
 }
 
 TEST(Register, RejectsCommonPasswordAndWrongTypes) {
+    auto long_password = post("/v1/auth/register", {{"email", unique_email("l")}, {"password", std::string(1100, 'x')}, {"name", "L"}});
+    EXPECT_EQ(long_password.result_int(), 422);
+    EXPECT_EQ(json_body(long_password).as_object()["errors"].as_array()[0].as_object()["message"].as_string(),
+              "Deve ter no máximo 128 caracteres.");
+
     auto common = post("/v1/auth/register", {{"email", unique_email("c")}, {"password", "Senha123"}, {"name", "C"}});
     EXPECT_EQ(common.result_int(), 422);
     EXPECT_EQ(field_of_first_error(common), "password");
@@ -149,6 +154,7 @@ TEST(Login, WrongPasswordAndUnknownEmailLookAlike) {
     EXPECT_EQ(wrong_body["code"].as_string(), "invalid_credentials");
     EXPECT_EQ(unknown_body["code"].as_string(), "invalid_credentials");
     EXPECT_EQ(wrong_body["detail"], unknown_body["detail"]);
+    EXPECT_EQ(wrong[http::field::www_authenticate], "Bearer realm=\"bijou\"");
 }
 
 TEST(Login, EmailIsCaseInsensitive) {
@@ -223,7 +229,10 @@ TEST(Tokens, ForgedAndMalformedTokensRejected) {
                               std::string("eyJhbGciOiJub25lIn0.eyJpc3MiOiJiaWpvdSJ9.")}) {
         EXPECT_EQ(get_me(token).result_int(), 401) << token;
     }
-    EXPECT_EQ(bijou::testing::get(kPort, "/v1/me").result_int(), 401);
+    auto anonymous = bijou::testing::get(kPort, "/v1/me");
+    EXPECT_EQ(anonymous.result_int(), 401);
+    EXPECT_EQ(anonymous[http::field::www_authenticate], "Bearer realm=\"bijou\"");
+    EXPECT_EQ(get_me(tampered)[http::field::www_authenticate], "Bearer realm=\"bijou\", error=\"invalid_token\"");
 }
 
 TEST(Browser, CookieRefreshNeedsOriginAndCsrf) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <memory>
+#include <csignal>
 #include <thread>
 
 #include "support/http_client.hpp"
@@ -198,6 +199,20 @@ TEST(Readiness, TurnsUnavailableWithoutRedis) {
         if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     EXPECT_EQ(status, 200);
+}
+
+TEST(Shutdown, ReportsNotReadyDuringShutdownDelay) {
+    auto env = server_env;
+    env["BIJOU_HTTP_SHUTDOWN_DELAY_MS"] = "1500";
+    bijou::testing::ServerProcess extra(18087, env);
+    ASSERT_EQ(get(18087, "/readyz").result_int(), 200);
+    kill(extra.pid(), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto during = get(18087, "/readyz");
+    EXPECT_EQ(during.result_int(), 503);
+    EXPECT_TRUE(json_body(during).as_object()["draining"].as_bool());
+    EXPECT_EQ(get(18087, "/v1/collections").result_int(), 200);
+    EXPECT_EQ(extra.stop(), 0);
 }
 
 TEST(Shutdown, SigtermDrainsAndExitsCleanly) {
