@@ -33,7 +33,8 @@ struct Shard {
           redis(io, config.redis),
           catalog(pool, config),
           keys(pool, config),
-          accounts(pool, keys, hashes, config),
+          limiter(redis),
+          accounts(pool, keys, hashes, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
@@ -46,6 +47,7 @@ struct Shard {
     redis::Client redis;
     catalog::Service catalog;
     auth::KeyStore keys;
+    ratelimit::Limiter limiter;
     auth::AccountService accounts;
     http::Pipeline pipeline;
     http::Server server;

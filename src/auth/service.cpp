@@ -28,6 +28,11 @@ const db::Statement kTouchSession{"auth.touch_session", sql::k_touch_session};
 const db::Statement kRevokeSession{"auth.revoke_session", sql::k_revoke_session};
 const db::Statement kRevokeUserSessions{"auth.revoke_user_sessions", sql::k_revoke_user_sessions};
 const db::Statement kSessionActive{"auth.session_active", sql::k_session_active};
+const db::Statement kRecordFailedLogin{"auth.record_failed_login", sql::k_record_failed_login};
+
+constexpr std::chrono::seconds kLoginIpWindow{5 * 60};
+constexpr std::chrono::seconds kLoginAccountWindow{15 * 60};
+constexpr std::chrono::seconds kRegisterIpWindow{3600};
 
 std::string random_token() {
     std::string bytes(32, '\0');
@@ -59,7 +64,7 @@ ApiError unauthorized(std::string reason) {
 
 }  // namespace
 
-std::string refresh_token_hash(std::string_view token) {
+std::string sha256_hex(std::string_view token) {
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(token.data()), token.size());
     char hex[sizeof hash * 2 + 1];
@@ -67,8 +72,9 @@ std::string refresh_token_hash(std::string_view token) {
     return hex;
 }
 
-AccountService::AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, const Config& config)
-    : pool_(pool), keys_(keys), hashes_(hashes), config_(config) {}
+AccountService::AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, ratelimit::Limiter& limiter,
+                               const Config& config)
+    : pool_(pool), keys_(keys), hashes_(hashes), limiter_(limiter), config_(config) {}
 
 boost::asio::awaitable<const std::string*> AccountService::dummy_hash() {
     // A hash of a random password with the current parameters: verifying against it costs
@@ -111,7 +117,7 @@ boost::asio::awaitable<Tokens> AccountService::open_session(db::Connection& conn
 
     Tokens tokens;
     tokens.refresh_token = random_token();
-    db::Params token_params{session_id, refresh_token_hash(tokens.refresh_token)};
+    db::Params token_params{session_id, sha256_hex(tokens.refresh_token)};
     co_await connection.execute(kInsertRefreshToken, token_params);
     tokens.access_token = co_await access_token(user_id, session_id);
     tokens.expires_in = config_.auth.access_token_ttl.count();
@@ -120,6 +126,9 @@ boost::asio::awaitable<Tokens> AccountService::open_session(db::Connection& conn
 
 boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::register_customer(const Registration& registration,
                                                                                           const ClientInfo& client) {
+    ratelimit::Rule per_ip{"register_ip", config_.auth.register_limit_per_ip, kRegisterIpWindow};
+    co_await limiter_.hit(per_ip, client.ip);
+
     auto policy = policy_;
     auto password = registration.password;
     auto hashing = [password, policy] { return hash_password(password, policy); };
@@ -148,6 +157,14 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::register
 boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(const std::string& email,
                                                                               const std::string& password,
                                                                               const ClientInfo& client) {
+    // Budgets are checked before any hashing, so a flood costs no Argon2id work. The account
+    // key is a hash, because e-mail addresses do not belong in Redis.
+    ratelimit::Rule per_ip{"login_ip", config_.auth.login_limit_per_ip, kLoginIpWindow};
+    co_await limiter_.hit(per_ip, client.ip);
+    ratelimit::Rule per_account{"login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
+    auto account_key = sha256_hex(email);
+    co_await limiter_.hit(per_account, account_key);
+
     db::Params email_params{email};
     auto rows = co_await pool_.query(kFindUserByEmail, email_params);
     bool found = rows.rows() == 1 && !rows.is_null(0, 1);
@@ -161,6 +178,15 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
     }
     auto verifying = [password, hash] { return verify_password(password, hash); };
     bool verified = co_await hashes_.run(verifying);
+    if (found && !verified) {
+        db::Params failure_params{std::string(rows.text(0, 0)), std::to_string(config_.auth.lockout_threshold),
+                                  std::to_string(config_.auth.lockout_duration.count())};
+        auto locked = co_await pool_.query(kRecordFailedLogin, failure_params);
+        if (locked.rows() == 1 && locked.boolean(0, 0)) {
+            // TODO: e-mail the owner about the lock once the job queue and mailer exist.
+            log::warn("account locked after failed logins", {{"user_id", rows.text(0, 0)}});
+        }
+    }
     if (!found || !verified || !rows.boolean(0, 2)) {
         log::warn("login failed", {{"known_email", found}});
         throw ApiError(ErrorCode::invalid_credentials, "login failed");
@@ -189,7 +215,7 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
 }
 
 boost::asio::awaitable<Tokens> AccountService::refresh(const std::string& refresh_token) {
-    auto hash = refresh_token_hash(refresh_token);
+    auto hash = sha256_hex(refresh_token);
     // The outcome is decided inside the transaction, but a reuse must still commit its
     // revocation, so errors are raised after it.
     std::optional<ErrorCode> failure;
@@ -222,7 +248,7 @@ boost::asio::awaitable<Tokens> AccountService::refresh(const std::string& refres
 
         Tokens fresh;
         fresh.refresh_token = random_token();
-        db::Params insert_params{session_id, refresh_token_hash(fresh.refresh_token)};
+        db::Params insert_params{session_id, sha256_hex(fresh.refresh_token)};
         auto inserted = co_await connection.execute(kInsertRefreshToken, insert_params);
         db::Params use_params{token_id, std::string(inserted.text(0, 0))};
         co_await connection.execute(kUseRefreshToken, use_params);
@@ -242,7 +268,7 @@ boost::asio::awaitable<void> AccountService::logout(const Principal& principal) 
 }
 
 boost::asio::awaitable<void> AccountService::logout_by_refresh_token(const std::string& refresh_token) {
-    db::Params find_params{refresh_token_hash(refresh_token)};
+    db::Params find_params{sha256_hex(refresh_token)};
     co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
         auto rows = co_await connection.execute(kFindRefreshToken, find_params);
         if (rows.rows() == 0) throw ApiError(ErrorCode::invalid_refresh_token, "unknown refresh token");

@@ -11,6 +11,7 @@
 #include "auth/password.hpp"
 #include "core/config.hpp"
 #include "db/pool.hpp"
+#include "ratelimit/limiter.hpp"
 
 namespace bijou::auth {
 
@@ -57,7 +58,8 @@ struct Principal {
 // coroutine twice when it is a temporary inside a co_await expression.
 class AccountService {
 public:
-    AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, const Config& config);
+    AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, ratelimit::Limiter& limiter,
+                   const Config& config);
 
     // Creates the account and logs it in. Throws account_exists when the e-mail or CPF is taken.
     boost::asio::awaitable<std::pair<boost::json::object, Tokens>> register_customer(const Registration& registration,
@@ -65,6 +67,8 @@ public:
 
     // Throws invalid_credentials for an unknown e-mail, a wrong password or a locked account,
     // after the same Argon2id work in every case, so timing does not reveal which.
+    // Throws rate_limited past the per-IP or per-account attempt budget. Wrong passwords
+    // count towards a temporary lock of the account.
     boost::asio::awaitable<std::pair<boost::json::object, Tokens>> login(const std::string& email,
                                                                          const std::string& password,
                                                                          const ClientInfo& client);
@@ -93,12 +97,13 @@ private:
     db::Pool& pool_;
     KeyStore& keys_;
     HashPool& hashes_;
+    ratelimit::Limiter& limiter_;
     const Config& config_;
     PasswordPolicy policy_;
     std::string dummy_hash_;
 };
 
-// SHA-256 of a refresh token in hex, as stored.
-std::string refresh_token_hash(std::string_view token);
+// SHA-256 in hex: how refresh tokens are stored, and how e-mails key rate limits.
+std::string sha256_hex(std::string_view token);
 
 }  // namespace bijou::auth

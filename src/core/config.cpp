@@ -174,6 +174,21 @@ const std::vector<KeySpec>& key_specs() {
         {"auth.cookie_secure", [](Config& c, auto& k, auto& v) {
              c.auth.cookie_secure = parse_choice(k, v, {"true", "false"}) == "true";
          }},
+        {"auth.login_limit_per_ip", [](Config& c, auto& k, auto& v) {
+             c.auth.login_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
+        {"auth.login_limit_per_account", [](Config& c, auto& k, auto& v) {
+             c.auth.login_limit_per_account = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
+        {"auth.register_limit_per_ip", [](Config& c, auto& k, auto& v) {
+             c.auth.register_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
+        {"auth.lockout_threshold", [](Config& c, auto& k, auto& v) {
+             c.auth.lockout_threshold = static_cast<int>(parse_integer(k, v, 1, 1000));
+         }},
+        {"auth.lockout_duration_s", [](Config& c, auto& k, auto& v) {
+             c.auth.lockout_duration = std::chrono::seconds(parse_integer(k, v, 1, 7 * 24 * 3600));
+         }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };

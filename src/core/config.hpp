@@ -62,6 +62,14 @@ struct AuthConfig {
     std::chrono::seconds refresh_absolute_ttl{90 * 24 * 3600};
     // Secure flag on the refresh cookie; only the local stack may turn it off.
     bool cookie_secure = true;
+    // Login attempts per client IP in 5 minutes, per account in 15 minutes, and sign-ups
+    // per client IP in an hour.
+    int login_limit_per_ip = 30;
+    int login_limit_per_account = 10;
+    int register_limit_per_ip = 10;
+    // Wrong passwords in a row that lock an account, and for how long.
+    int lockout_threshold = 10;
+    std::chrono::seconds lockout_duration{15 * 60};
 };
 
 struct Config {

@@ -12,6 +12,7 @@ int http_status(ErrorCode code) {
         case ErrorCode::invalid_refresh_token: return 401;
         case ErrorCode::account_exists: return 409;
         case ErrorCode::csrf_rejected: return 403;
+        case ErrorCode::rate_limited: return 429;
         case ErrorCode::route_not_found: return 404;
         case ErrorCode::method_not_allowed: return 405;
         case ErrorCode::product_not_found: return 404;
@@ -36,6 +37,7 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::invalid_refresh_token: return "invalid_refresh_token";
         case ErrorCode::account_exists: return "account_exists";
         case ErrorCode::csrf_rejected: return "csrf_rejected";
+        case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::route_not_found: return "route_not_found";
         case ErrorCode::method_not_allowed: return "method_not_allowed";
         case ErrorCode::product_not_found: return "product_not_found";

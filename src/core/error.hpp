@@ -27,6 +27,9 @@ enum class ErrorCode {
     invalid_refresh_token,
     // Registration with an e-mail address or CPF that another account has.
     account_exists,
+    // Too many requests for one budget (login attempts per IP or per account, sign-ups per
+    // IP). The response carries Retry-After with the seconds to wait.
+    rate_limited,
     // A cookie-authenticated request without an allowlisted Origin or without the matching
     // X-CSRF-Token header.
     csrf_rejected,

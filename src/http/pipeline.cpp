@@ -55,6 +55,10 @@ boost::asio::awaitable<Response> Pipeline::handle(Request& request) const {
         log::write(level, "request failed",
                    {{"request_id", request.request_id}, {"code", code_name(error.code())}, {"detail", error.what()}});
         response = problem_response(request, error);
+        if (error.code() == ErrorCode::rate_limited) {
+            auto retry_after = error.args().find("retry_after");
+            if (retry_after != error.args().end()) response.set(beast_http::field::retry_after, retry_after->second);
+        }
         if (response.result() == Status::unauthorized) {
             // RFC 9110 requires the challenge on every 401. RFC 6750 adds an error code only
             // when a token was sent and rejected.

@@ -25,6 +25,10 @@ public:
         database_url = bijou::testing::fresh_database("it_auth");
         env["DATABASE_URL"] = database_url;
         env["BIJOU_HTTP_CORS_ALLOWED_ORIGINS"] = "https://loja.example";
+        // Every request here comes from 127.0.0.1, so the per-IP budgets are lifted;
+        // rate_limit_test.cpp covers them.
+        env["BIJOU_AUTH_REGISTER_LIMIT_PER_IP"] = "100000";
+        env["BIJOU_AUTH_LOGIN_LIMIT_PER_IP"] = "100000";
         server = std::make_unique<bijou::testing::ServerProcess>(kPort, env);
     }
     void TearDown() override { server.reset(); }

@@ -1,0 +1,133 @@
+// Login and sign-up budgets in Redis, the in-process fallback, and account lockout.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <memory>
+
+#include "support/http_client.hpp"
+#include "support/stack.hpp"
+
+namespace json = boost::json;
+namespace http = boost::beast::http;
+using bijou::testing::json_body;
+
+namespace {
+
+constexpr std::uint16_t kPort = 18088;
+std::string database_url;
+
+class RateLimitEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override { database_url = bijou::testing::fresh_database("it_rate_limit"); }
+};
+
+const auto* const registered = ::testing::AddGlobalTestEnvironment(new RateLimitEnvironment);
+
+// Starts a server with the given limits on an emptied Redis database of its own, so that
+// counters left by other tests do not count here.
+std::unique_ptr<bijou::testing::ServerProcess> start(std::map<std::string, std::string> limits) {
+    auto port = bijou::testing::required_env("BIJOU_TEST_REDIS_PORT");
+    std::string output;
+    EXPECT_EQ(bijou::testing::run_command({"/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", port, "-n", "3", "FLUSHDB"}, {},
+                                          &output),
+              0)
+        << output;
+    auto env = bijou::testing::stack_env();
+    env["DATABASE_URL"] = database_url;
+    env["REDIS_URL"] = "redis://127.0.0.1:" + port + "/3";
+    env["BIJOU_AUTH_REGISTER_LIMIT_PER_IP"] = "1000";
+    for (auto& [key, value] : limits) env[key] = value;
+    return std::make_unique<bijou::testing::ServerProcess>(kPort, env);
+}
+
+bijou::testing::Response post(const std::string& target, const json::object& body) {
+    return bijou::testing::request(kPort, http::verb::post, target, {{"Content-Type", "application/json"}},
+                                   json::serialize(body));
+}
+
+std::string unique_email(const std::string& label) {
+    static int counter = 0;
+    return label + "." + std::to_string(::getpid()) + "." + std::to_string(++counter) + "@exemplo.com.br";
+}
+
+void register_account(const std::string& email) {
+    auto response = post("/v1/auth/register", {{"email", email}, {"password", "brinco de lua cheia"}, {"name", "Teste"}});
+    ASSERT_EQ(response.result_int(), 201) << response.body();
+}
+
+void expect_rate_limited(const bijou::testing::Response& response) {
+    EXPECT_EQ(response.result_int(), 429) << response.body();
+    EXPECT_EQ(json_body(response).as_object()["code"].as_string(), "rate_limited");
+    auto retry_after = std::string(response[http::field::retry_after]);
+    ASSERT_FALSE(retry_after.empty());
+    EXPECT_GT(std::stoi(retry_after), 0);
+}
+
+void run_stack(const std::string& action) {
+    auto script = bijou::testing::required_env("BIJOU_SOURCE_DIR") + "/scripts/stack.sh";
+    std::vector<std::string> argv{"/bin/bash", script, action, bijou::testing::required_env("BIJOU_TEST_STATE")};
+    if (action == "start-redis") argv.push_back(bijou::testing::required_env("BIJOU_TEST_REDIS_PORT"));
+    std::string output;
+    ASSERT_EQ(bijou::testing::run_command(argv, {}, &output), 0) << output;
+}
+
+}  // namespace
+
+TEST(RateLimit, LoginAttemptsPerAccount) {
+    auto server = start({{"BIJOU_AUTH_LOGIN_LIMIT_PER_ACCOUNT", "3"}, {"BIJOU_AUTH_LOCKOUT_THRESHOLD", "100"}});
+    auto email = unique_email("conta");
+    register_account(email);
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "senha errada"}}).result_int(), 401) << attempt;
+    }
+    expect_rate_limited(post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}}));
+    // Another account from the same client is not affected.
+    auto other = unique_email("outra");
+    register_account(other);
+    EXPECT_EQ(post("/v1/auth/login", {{"email", other}, {"password", "brinco de lua cheia"}}).result_int(), 200);
+}
+
+TEST(RateLimit, SignUpsPerIp) {
+    auto server = start({{"BIJOU_AUTH_REGISTER_LIMIT_PER_IP", "2"}});
+    int created = 0;
+    bijou::testing::Response last;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        last = post("/v1/auth/register", {{"email", unique_email("ip")}, {"password", "brinco de lua cheia"}, {"name", "IP"}});
+        if (last.result_int() == 201) ++created;
+    }
+    EXPECT_EQ(created, 2);
+    expect_rate_limited(last);
+}
+
+TEST(RateLimit, FallsBackToProcessWhenRedisIsDown) {
+    auto server = start({{"BIJOU_AUTH_LOGIN_LIMIT_PER_IP", "2"}, {"BIJOU_REDIS_COMMAND_TIMEOUT_MS", "200"}});
+    run_stack("stop-redis");
+    auto email = unique_email("sem-redis");
+    std::vector<int> statuses;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        statuses.push_back(post("/v1/auth/login", {{"email", email}, {"password", "qualquer senha"}}).result_int());
+    }
+    run_stack("start-redis");
+    EXPECT_EQ(statuses[0], 401);
+    EXPECT_EQ(statuses[2], 429);
+}
+
+TEST(Lockout, RepeatedFailuresLockAccount) {
+    auto server = start({{"BIJOU_AUTH_LOCKOUT_THRESHOLD", "3"}, {"BIJOU_AUTH_LOGIN_LIMIT_PER_ACCOUNT", "100"}});
+    auto email = unique_email("bloqueio");
+    register_account(email);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "senha errada"}}).result_int(), 401);
+    }
+    // Locked: even the right password fails, with the same answer as a wrong one.
+    auto locked = post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}});
+    EXPECT_EQ(locked.result_int(), 401);
+    EXPECT_EQ(json_body(locked).as_object()["code"].as_string(), "invalid_credentials");
+
+    std::string output;
+    bijou::testing::run_command({"/usr/bin/psql", database_url, "-qAtc",
+                                 "UPDATE app_user SET locked_until = now() - interval '1 second' WHERE email = '" + email + "'"},
+                                {}, &output);
+    EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}}).result_int(), 200);
+}
