@@ -248,6 +248,26 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         co_return http::json_response(request, json::serialize(user));
     });
 
+    pipeline.add(Verb::get, "/v1/me/export", [&accounts](http::Request& request) -> Awaitable {
+        auto principal = co_await accounts.authenticate(request.raw[field::authorization]);
+        auto document = co_await accounts.export_data(principal.user_id);
+        auto response = http::json_response(request, document);
+        response.set(field::content_disposition, "attachment; filename=\"meus-dados-bijou.json\"");
+        co_return response;
+    });
+
+    pipeline.add(Verb::delete_, "/v1/me", [&accounts, &config](http::Request& request) -> Awaitable {
+        auto principal = co_await accounts.authenticate(request.raw[field::authorization]);
+        std::optional<std::string> password;
+        if (!request.raw.body().empty()) {
+            http::BodyReader body(request, {"password"});
+            password = body.string("password", false, 1024);
+            body.finish();
+        }
+        co_await accounts.anonymize(principal, password);
+        co_return cleared_cookies(request, config);
+    });
+
     pipeline.add(Verb::patch, "/v1/me", [&accounts](http::Request& request) -> Awaitable {
         auto principal = co_await accounts.authenticate(request.raw[field::authorization]);
         http::BodyReader body(request, {"name", "phone", "locale"});

@@ -29,6 +29,9 @@ const db::Statement kRevokeSession{"auth.revoke_session", sql::k_revoke_session}
 const db::Statement kRevokeUserSessions{"auth.revoke_user_sessions", sql::k_revoke_user_sessions};
 const db::Statement kSessionActive{"auth.session_active", sql::k_session_active};
 const db::Statement kRecordFailedLogin{"auth.record_failed_login", sql::k_record_failed_login};
+const db::Statement kExportUser{"auth.export_user", sql::k_export_user};
+const db::Statement kAnonymizeUser{"auth.anonymize_user", sql::k_anonymize_user};
+const db::Statement kGetPasswordHash{"auth.get_password_hash", sql::k_get_password_hash};
 
 constexpr std::chrono::seconds kLoginIpWindow{5 * 60};
 constexpr std::chrono::seconds kLoginAccountWindow{15 * 60};
@@ -321,6 +324,30 @@ boost::asio::awaitable<json::object> AccountService::update_profile(const std::s
     db::Params params{user_id, change.name, change.phone, change.locale};
     co_await pool_.query(kUpdateUser, params);
     co_return co_await profile(user_id);
+}
+
+boost::asio::awaitable<std::string> AccountService::export_data(const std::string& user_id) {
+    db::Params params{user_id};
+    auto rows = co_await pool_.query(kExportUser, params);
+    co_return std::string(rows.text(0, 0));
+}
+
+boost::asio::awaitable<void> AccountService::anonymize(const Principal& principal,
+                                                       const std::optional<std::string>& password) {
+    db::Params params{principal.user_id};
+    auto rows = co_await pool_.query(kGetPasswordHash, params);
+    if (rows.rows() == 0) throw ApiError(ErrorCode::unauthorized, "account no longer exists");
+    if (!rows.is_null(0, 0)) {
+        std::string hash(rows.text(0, 0));
+        std::string given = password.value_or("");
+        auto verifying = [given, hash] { return verify_password(given, hash); };
+        if (!co_await hashes_.run(verifying)) {
+            throw ApiError(ErrorCode::invalid_credentials, "wrong password for account deletion");
+        }
+    }
+    co_await pool_.query(kAnonymizeUser, params);
+    // TODO: write audit_log once the audit module exists.
+    log::info("customer account anonymized", {{"user_id", principal.user_id}});
 }
 
 }  // namespace bijou::auth

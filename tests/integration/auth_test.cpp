@@ -299,3 +299,42 @@ TEST(Me, PatchRejectsMassAssignment) {
     EXPECT_EQ(updated["phone"].as_string(), "+5511987654321");
     EXPECT_EQ(updated["locale"].as_string(), "en");
 }
+
+TEST(Privacy, ExportHasEveryRecord) {
+    auto email = unique_email("lara");
+    auto body = register_native(email);
+    std::string access(body["access_token"].as_string());
+    auto response = bijou::testing::get(kPort, "/v1/me/export", {{"Authorization", "Bearer " + access}});
+    ASSERT_EQ(response.result_int(), 200) << response.body();
+    EXPECT_NE(response[http::field::content_disposition].find("attachment"), std::string::npos);
+    auto document = json_body(response).as_object();
+    EXPECT_EQ(document["user"].as_object()["email"].as_string(), email);
+    EXPECT_EQ(document["sessions"].as_array().size(), 1u);
+    for (const char* list : {"addresses", "orders", "favorites", "reviews", "social_logins"}) {
+        EXPECT_TRUE(document[list].is_array()) << list;
+    }
+    EXPECT_EQ(bijou::testing::get(kPort, "/v1/me/export").result_int(), 401);
+}
+
+TEST(Privacy, DeleteAnonymizesAfterPasswordCheck) {
+    auto email = unique_email("mara");
+    auto body = register_native(email);
+    std::string access(body["access_token"].as_string());
+    bijou::testing::Headers headers{{"Authorization", "Bearer " + access}, {"Content-Type", "application/json"}};
+
+    auto wrong = bijou::testing::request(kPort, http::verb::delete_, "/v1/me", headers, R"({"password": "outra coisa"})");
+    EXPECT_EQ(wrong.result_int(), 401);
+    EXPECT_EQ(get_me(access).result_int(), 200);
+
+    auto deleted = bijou::testing::request(kPort, http::verb::delete_, "/v1/me", headers, R"({"password": "brinco de lua cheia"})");
+    EXPECT_EQ(deleted.result_int(), 204) << deleted.body();
+    EXPECT_EQ(get_me(access).result_int(), 401);
+    EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}}).result_int(), 401);
+    EXPECT_EQ(query("SELECT count(*) FROM app_user WHERE email = '" + email + "'"), "0");
+    EXPECT_EQ(query("SELECT count(*) FROM app_user WHERE status = 'anonymized' AND name = '' AND password_hash IS NULL "
+                    "AND email LIKE 'anonimizado-%'"),
+              query("SELECT count(*) FROM app_user WHERE status = 'anonymized'"));
+
+    // The address is free again.
+    register_native(email);
+}
