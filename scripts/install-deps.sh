@@ -8,6 +8,7 @@ packages=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libpq-dev libhiredis-dev libsodium-dev libssl-dev libyaml-cpp-dev libvalijson-dev
     libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
+    clang libclang-rt-14-dev
     postgresql-15 postgresql-client-15 redis-server
 )
 if [ "${BIJOU_BENCH_DEPS:-0}" = 1 ]; then
