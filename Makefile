@@ -25,6 +25,7 @@ test: build
 bench: build
 	BIJOU_BENCH_DEPS=1 scripts/install-deps.sh
 	bench/run.sh
+	bench/login_storm.sh
 
 lint:
 	scripts/install-deps.sh --lint

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     g++ cmake ninja-build ccache pkg-config make git curl ca-certificates
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-    libpq-dev libhiredis-dev libsodium-dev libssl-dev libyaml-cpp-dev libvalijson-dev
+    libpq-dev libhiredis-dev libsodium-dev libssl-dev libyaml-cpp-dev libvalijson-dev liboath-dev
     libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
     clang libclang-rt-14-dev
     postgresql-15 postgresql-client-15 redis-server

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/service.hpp"
 #include "app/serve.hpp"
 #include "auth/keys.hpp"
 #include "catalog/seed.hpp"
@@ -29,6 +30,7 @@ Commands:
   keys rotate      Add a new access-token signing key; the old one keeps
                    verifying until its last token expires.
   keys ensure      Add a first signing key if there is none.
+  admin create     Create an admin user (for the first owner) with TOTP.
   help [COMMAND]   Show this text, or a command's help.
   version          Show the version.
 
@@ -77,6 +79,15 @@ void print_config_help() {
     std::cout << "DATABASE_URL and REDIS_URL are accepted for database.url and redis.url.\n";
 }
 
+constexpr const char* kAdminHelp = R"(Usage: bijou [--config FILE] admin create EMAIL NAME ROLE
+
+Creates an admin user and prints the otpauth:// URI to add to an authenticator app; admin
+login needs the password and a code from that app. ROLE is one of owner, manager,
+catalog_editor, order_operator, support. The password is read from BIJOU_ADMIN_PASSWORD,
+else from the first line of standard input; it must have 8 to 128 characters and not be
+a common one. Use it to create the first owner.
+)";
+
 constexpr const char* kVersion = "0.1.0";
 
 // Returns the help text of a command, or nullptr for an unknown command.
@@ -85,6 +96,7 @@ const char* command_help(const std::string& command) {
     if (command == "migrate") return kMigrateHelp;
     if (command == "seed") return kSeedHelp;
     if (command == "keys") return kKeysHelp;
+    if (command == "admin") return kAdminHelp;
     return nullptr;
 }
 
@@ -150,7 +162,7 @@ int main(int argc, char** argv) {
     }
 
     // Each command takes a fixed number of words; anything more is a typo to report.
-    std::size_t expected_words = (command == "migrate" || command == "keys") ? 2 : 1;
+    std::size_t expected_words = command == "admin" ? 5 : (command == "migrate" || command == "keys") ? 2 : 1;
     if (command_help(command) != nullptr && words.size() != expected_words) {
         std::cerr << "bijou " << command << ": wrong number of arguments\n\n" << command_help(command);
         return 2;
@@ -196,6 +208,24 @@ int main(int argc, char** argv) {
             }
             std::cerr << "bijou keys: unknown action \"" << words[1] << "\"\n\n" << kKeysHelp;
             return 2;
+        }
+        if (command == "admin") {
+            if (words[1] != "create") {
+                std::cerr << "bijou admin: unknown action \"" << words[1] << "\"\n\n" << kAdminHelp;
+                return 2;
+            }
+            auto role = bijou::admin::parse_role(words[4]);
+            if (!role) {
+                std::cerr << "bijou admin create: unknown role \"" << words[4] << "\"\n\n" << kAdminHelp;
+                return 2;
+            }
+            auto password = bijou::process_env("BIJOU_ADMIN_PASSWORD");
+            if (!password) {
+                password.emplace();
+                std::getline(std::cin, *password);
+            }
+            bijou::admin::create_admin(config, words[2], words[3], *role, *password, std::cout);
+            return 0;
         }
         if (command == "seed") {
             bijou::catalog::load_seed(config.database.url, config.seed_dir, std::cout);

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "admin/routes.hpp"
 #include "auth/routes.hpp"
 #include "catalog/routes.hpp"
 #include "core/log.hpp"
@@ -35,10 +36,12 @@ struct Shard {
           keys(pool, config),
           limiter(redis),
           accounts(pool, keys, hashes, limiter, config),
+          admins(pool, keys, hashes, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
         auth::add_routes(pipeline, keys, accounts, config);
+        admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
 
@@ -49,6 +52,7 @@ struct Shard {
     auth::KeyStore keys;
     ratelimit::Limiter limiter;
     auth::AccountService accounts;
+    admin::AdminService admins;
     http::Pipeline pipeline;
     http::Server server;
 };

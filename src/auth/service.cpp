@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "audit/audit.hpp"
+#include "auth/tokens.hpp"
 #include "auth_sql.hpp"
 #include "core/log.hpp"
 
@@ -36,12 +38,6 @@ const db::Statement kGetPasswordHash{"auth.get_password_hash", sql::k_get_passwo
 constexpr std::chrono::seconds kLoginIpWindow{5 * 60};
 constexpr std::chrono::seconds kLoginAccountWindow{15 * 60};
 constexpr std::chrono::seconds kRegisterIpWindow{3600};
-
-std::string random_token() {
-    std::string bytes(32, '\0');
-    randombytes_buf(bytes.data(), bytes.size());
-    return base64url_encode(bytes);
-}
 
 std::optional<std::string> optional_ip(const std::string& ip) {
     if (ip.empty()) return std::nullopt;
@@ -92,22 +88,7 @@ boost::asio::awaitable<const std::string*> AccountService::dummy_hash() {
 
 boost::asio::awaitable<std::string> AccountService::access_token(const std::string& user_id,
                                                                  const std::string& session_id) {
-    auto ring = co_await keys_.current();
-    if (!ring->signer) {
-        throw ApiError(ErrorCode::service_unavailable, "no active signing key. Run `bijou keys ensure` to create one");
-    }
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    json::object header{{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", ring->signer->kid}};
-    json::object claims{
-        {"iss", config_.auth.issuer},
-        {"aud", kCustomerAudience},
-        {"sub", user_id},
-        {"sid", session_id},
-        {"iat", now.count()},
-        {"exp", (now + config_.auth.access_token_ttl).count()},
-        {"jti", random_token()},
-    };
-    co_return sign_compact(json::serialize(header), json::serialize(claims), ring->signer->key);
+    co_return co_await issue_access_token(keys_, config_, kCustomerAudience, user_id, session_id);
 }
 
 boost::asio::awaitable<Tokens> AccountService::open_session(db::Connection& connection, const std::string& user_id,
@@ -237,7 +218,10 @@ boost::asio::awaitable<Tokens> AccountService::refresh(const std::string& refres
         if (rows.boolean(0, 2)) {
             db::Params revoke_params{session_id, std::string("token_reuse")};
             co_await connection.execute(kRevokeSession, revoke_params);
-            // TODO: write audit_log once the audit module exists.
+            audit::Entry entry{"system", std::nullopt, std::nullopt, "auth.refresh_token_reused", "auth_session",
+                               session_id, std::nullopt, "{\"revoked\":true,\"user_id\":\"" + user_id + "\"}",
+                               std::nullopt, std::nullopt};
+            co_await audit::write(connection, entry);
             log::warn("refresh token reused; session revoked", {{"session_id", session_id}, {"user_id", user_id}});
             failure = ErrorCode::invalid_refresh_token;
             failure_detail = "reused refresh token";

@@ -13,6 +13,7 @@ int http_status(ErrorCode code) {
         case ErrorCode::account_exists: return 409;
         case ErrorCode::csrf_rejected: return 403;
         case ErrorCode::rate_limited: return 429;
+        case ErrorCode::permission_denied: return 403;
         case ErrorCode::route_not_found: return 404;
         case ErrorCode::method_not_allowed: return 405;
         case ErrorCode::product_not_found: return 404;
@@ -38,6 +39,7 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::account_exists: return "account_exists";
         case ErrorCode::csrf_rejected: return "csrf_rejected";
         case ErrorCode::rate_limited: return "rate_limited";
+        case ErrorCode::permission_denied: return "permission_denied";
         case ErrorCode::route_not_found: return "route_not_found";
         case ErrorCode::method_not_allowed: return "method_not_allowed";
         case ErrorCode::product_not_found: return "product_not_found";

@@ -30,6 +30,8 @@ enum class ErrorCode {
     // Too many requests for one budget (login attempts per IP or per account, sign-ups per
     // IP). The response carries Retry-After with the seconds to wait.
     rate_limited,
+    // An admin whose role lacks the permission an endpoint requires.
+    permission_denied,
     // A cookie-authenticated request without an allowlisted Origin or without the matching
     // X-CSRF-Token header.
     csrf_rejected,

@@ -19,6 +19,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::request_timeout, ErrorCode::service_unavailable,   ErrorCode::internal_error,
     ErrorCode::validation_failed, ErrorCode::invalid_credentials, ErrorCode::unauthorized,
     ErrorCode::invalid_refresh_token, ErrorCode::account_exists, ErrorCode::csrf_rejected, ErrorCode::rate_limited,
+    ErrorCode::permission_denied,
 };
 
 }  // namespace
@@ -42,6 +43,7 @@ TEST(ErrorMapping, StatusPerCode) {
     EXPECT_EQ(bijou::http_status(ErrorCode::account_exists), 409);
     EXPECT_EQ(bijou::http_status(ErrorCode::csrf_rejected), 403);
     EXPECT_EQ(bijou::http_status(ErrorCode::rate_limited), 429);
+    EXPECT_EQ(bijou::http_status(ErrorCode::permission_denied), 403);
     EXPECT_EQ(bijou::http_status(ErrorCode::service_unavailable), 503);
 }
 

@@ -1,0 +1,11 @@
+#pragma once
+
+#include "admin/service.hpp"
+#include "http/pipeline.hpp"
+
+namespace bijou::admin {
+
+// Registers the /v1/admin endpoints.
+void add_routes(http::Pipeline& pipeline, AdminService& admins);
+
+}  // namespace bijou::admin

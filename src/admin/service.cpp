@@ -1,0 +1,236 @@
+#include "admin/service.hpp"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+
+#include "admin/totp.hpp"
+#include "admin_sql.hpp"
+#include "audit/audit.hpp"
+#include "auth/password.hpp"
+#include "auth/tokens.hpp"
+#include "core/log.hpp"
+#include "db/blocking.hpp"
+
+namespace bijou::admin {
+
+namespace json = boost::json;
+
+namespace {
+
+const db::Statement kInsertAdmin{"admin.insert_admin", sql::k_insert_admin};
+const db::Statement kFindAdminByEmail{"admin.find_admin_by_email", sql::k_find_admin_by_email};
+const db::Statement kAcceptTotpStep{"admin.accept_totp_step", sql::k_accept_totp_step};
+const db::Statement kCreateAdminSession{"admin.create_admin_session", sql::k_create_admin_session};
+const db::Statement kAdminSessionActive{"admin.admin_session_active", sql::k_admin_session_active};
+const db::Statement kListAuditLog{"admin.list_audit_log", sql::k_list_audit_log};
+
+// Admins sign in again, with a new TOTP code, after this long.
+constexpr std::chrono::seconds kAdminSessionLifetime{8 * 3600};
+constexpr std::chrono::seconds kLoginIpWindow{5 * 60};
+constexpr std::chrono::seconds kLoginAccountWindow{15 * 60};
+
+std::string base64_of(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);
+    return out;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+    std::string out(text.size(), '\0');
+    std::size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\n",
+                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        return std::nullopt;
+    }
+    out.resize(length);
+    return out;
+}
+
+json::value nullable(const db::Result& rows, int row, int column) {
+    auto value = rows.optional_text(row, column);
+    if (!value) return nullptr;
+    return json::string(*value);
+}
+
+json::value nullable_json(const db::Result& rows, int row, int column) {
+    auto value = rows.optional_text(row, column);
+    if (!value) return nullptr;
+    return json::parse(*value);
+}
+
+}  // namespace
+
+AdminService::AdminService(db::Pool& pool, auth::KeyStore& keys, auth::HashPool& hashes, ratelimit::Limiter& limiter,
+                           const Config& config)
+    : pool_(pool),
+      keys_(keys),
+      hashes_(hashes),
+      limiter_(limiter),
+      config_(config),
+      master_key_(auth::MasterKey::from_config(config)) {}
+
+boost::asio::awaitable<json::object> AdminService::login(const std::string& email, const std::string& password,
+                                                         const std::string& code, const auth::ClientInfo& client,
+                                                         const std::string& request_id) {
+    ratelimit::Rule per_ip{"admin_login_ip", config_.auth.login_limit_per_ip, kLoginIpWindow};
+    co_await limiter_.hit(per_ip, client.ip);
+    ratelimit::Rule per_account{"admin_login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
+    auto account_key = auth::sha256_hex(email);
+    co_await limiter_.hit(per_account, account_key);
+
+    db::Params email_params{email};
+    auto rows = co_await pool_.query(kFindAdminByEmail, email_params);
+    bool found = rows.rows() == 1;
+    if (dummy_hash_.empty()) {
+        auth::PasswordPolicy policy;
+        auto hashing = [policy] { return auth::hash_password(auth::random_token(), policy); };
+        dummy_hash_ = co_await hashes_.run(hashing);
+    }
+    std::string hash = dummy_hash_;
+    if (found) hash = std::string(rows.text(0, 1));
+    auto verifying = [password, hash] { return auth::verify_password(password, hash); };
+    bool verified = co_await hashes_.run(verifying);
+
+    std::optional<std::uint64_t> step;
+    if (found && verified && rows.boolean(0, 4) && !rows.is_null(0, 3)) {
+        auto sealed = from_base64(rows.text(0, 3));
+        auto secret = sealed ? master_key_.open(*sealed) : std::nullopt;
+        if (secret) step = verify_totp(*secret, code, std::chrono::system_clock::now());
+    }
+    if (!step) {
+        log::warn("admin login failed", {{"known_email", found}});
+        throw ApiError(ErrorCode::invalid_credentials, "admin login failed");
+    }
+
+    std::string admin_id(rows.text(0, 0));
+    std::string role(rows.text(0, 2));
+    auto body = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<json::object> {
+        db::Params step_params{admin_id, std::to_string(*step)};
+        auto accepted = co_await connection.execute(kAcceptTotpStep, step_params);
+        if (accepted.rows() == 0) throw ApiError(ErrorCode::invalid_credentials, "TOTP code already used");
+
+        db::Params session_params{admin_id, std::to_string(kAdminSessionLifetime.count()),
+                                  client.user_agent.substr(0, 512),
+                                  client.ip.empty() ? std::nullopt : std::optional<std::string>(client.ip)};
+        auto session = co_await connection.execute(kCreateAdminSession, session_params);
+        std::string session_id(session.text(0, 0));
+
+        audit::Entry entry{"admin", admin_id, std::nullopt, "admin.login", "auth_session", session_id,
+                           std::nullopt, std::nullopt,
+                           client.ip.empty() ? std::nullopt : std::optional<std::string>(client.ip), request_id};
+        co_await audit::write(connection, entry);
+
+        json::object extra{{"role", role}};
+        auto token = co_await auth::issue_access_token(keys_, config_, kAdminAudience, admin_id, session_id, extra);
+        co_return json::object{
+            {"admin", json::object{{"id", admin_id}, {"email", email}, {"role", role}}},
+            {"access_token", token},
+            {"token_type", "Bearer"},
+            {"expires_in", config_.auth.access_token_ttl.count()},
+        };
+    });
+    co_return body;
+}
+
+boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_view authorization, Permission permission) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) {
+        throw ApiError(ErrorCode::unauthorized, "missing Bearer token");
+    }
+    auto ring = co_await keys_.current();
+    auth::TokenExpectations expected;
+    expected.issuer = config_.auth.issuer;
+    expected.audience = std::string(kAdminAudience);
+    auto verified = auth::verify_token(authorization.substr(kScheme.size()), ring->verification, expected);
+    if (verified.error != auth::TokenError::none) {
+        throw ApiError(ErrorCode::unauthorized, "admin token rejected: " + std::string(auth::token_error_name(verified.error)));
+    }
+    const auto* subject = verified.claims.if_contains("sub");
+    const auto* session = verified.claims.if_contains("sid");
+    if (subject == nullptr || !subject->is_string() || session == nullptr || !session->is_string()) {
+        throw ApiError(ErrorCode::unauthorized, "admin token without sub or sid");
+    }
+    AdminPrincipal principal{std::string(subject->as_string()), std::string(session->as_string())};
+    db::Params params{principal.session_id, principal.admin_id};
+    auto rows = co_await pool_.query(kAdminSessionActive, params);
+    if (rows.rows() == 0) throw ApiError(ErrorCode::unauthorized, "admin session revoked or admin disabled");
+    auto role = parse_role(rows.text(0, 0));
+    if (!role) throw ApiError(ErrorCode::unauthorized, "unknown admin role");
+    principal.role = *role;
+    if (!role_has(principal.role, permission)) {
+        throw ApiError(ErrorCode::permission_denied, "role " + std::string(role_name(principal.role)) + " lacks permission");
+    }
+    co_return principal;
+}
+
+boost::asio::awaitable<json::object> AdminService::audit_log(const AuditQuery& query) {
+    std::string key = "253402300799999999";
+    std::string id = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+    if (query.after) std::tie(key, id) = *query.after;
+    db::Params params{query.action, query.entity_type, query.entity_id, query.actor_admin_id, key, id,
+                      std::to_string(query.limit + 1)};
+    auto rows = co_await pool_.query(kListAuditLog, params);
+    int count = std::min(rows.rows(), query.limit);
+
+    json::array items;
+    for (int row = 0; row < count; ++row) {
+        items.push_back(json::object{
+            {"id", rows.text(row, 0)},
+            {"actor_type", rows.text(row, 1)},
+            {"actor_admin_id", nullable(rows, row, 2)},
+            {"actor_user_id", nullable(rows, row, 3)},
+            {"action", rows.text(row, 4)},
+            {"entity_type", rows.text(row, 5)},
+            {"entity_id", nullable(rows, row, 6)},
+            {"before", nullable_json(rows, row, 7)},
+            {"after", nullable_json(rows, row, 8)},
+            {"ip", nullable(rows, row, 9)},
+            {"request_id", nullable(rows, row, 10)},
+            {"created_at", rows.text(row, 11)},
+        });
+    }
+    json::value next_cursor = nullptr;
+    if (rows.rows() > query.limit && count > 0) {
+        auto position = std::string(rows.text(count - 1, 12)) + "|" + std::string(rows.text(count - 1, 0));
+        next_cursor = json::string(auth::base64url_encode(position));
+    }
+    co_return json::object{{"items", std::move(items)}, {"next_cursor", std::move(next_cursor)}};
+}
+
+void create_admin(const Config& config, const std::string& email, const std::string& name, Role role,
+                  const std::string& password, std::ostream& out) {
+    auth::PasswordPolicy policy;
+    if (auth::check_new_password(password, policy) != auth::PasswordProblem::none) {
+        throw std::runtime_error("the password must have 8 to 128 characters and not be a common one");
+    }
+    auto master_key = auth::MasterKey::from_config(config);
+    auto secret = new_totp_secret();
+    auto sealed = base64_of(master_key.seal(secret));
+    auto hash = auth::hash_password(password, policy);
+
+    db::BlockingConnection connection(config.database.url);
+    connection.exec("BEGIN");
+    try {
+        auto inserted = connection.exec(kInsertAdmin, {email, hash, name, std::string(role_name(role)), sealed});
+        if (inserted.rows() == 0) throw std::runtime_error("an admin with e-mail " + email + " already exists");
+        std::string admin_id(inserted.text(0, 0));
+        connection.exec(audit::insert_statement(),
+                        {std::string("system"), std::nullopt, std::nullopt, std::string("admin.create"),
+                         std::string("admin_user"), admin_id, std::nullopt,
+                         "{\"email\":" + json::serialize(json::string(email)) + ",\"role\":\"" +
+                             std::string(role_name(role)) + "\"}",
+                         std::nullopt, std::nullopt});
+        connection.exec("COMMIT");
+    } catch (...) {
+        connection.exec("ROLLBACK");
+        throw;
+    }
+    out << "created admin " << email << " (" << role_name(role) << ")\n"
+        << "Add this to an authenticator app (the secret is shown once):\n"
+        << otpauth_uri(email, secret) << "\n";
+}
+
+}  // namespace bijou::admin

@@ -1,0 +1,6 @@
+-- Creates an admin with TOTP already enrolled. $1 email, $2 password hash, $3 name,
+-- $4 role, $5 sealed TOTP secret (base64). Returns no row when the e-mail is taken.
+INSERT INTO admin_user (email, password_hash, name, role, totp_secret_encrypted, totp_enabled_at)
+VALUES ($1, $2, $3, $4, decode($5, 'base64'), now())
+ON CONFLICT (email) DO NOTHING
+RETURNING id
