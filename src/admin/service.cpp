@@ -78,7 +78,7 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
     ratelimit::Rule per_ip{"admin_login_ip", config_.auth.login_limit_per_ip, kLoginIpWindow};
     co_await limiter_.hit(per_ip, client.ip);
     ratelimit::Rule per_account{"admin_login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
-    auto account_key = auth::sha256_hex(email);
+    auto account_key = master_key_.digest(email);
     co_await limiter_.hit(per_account, account_key);
 
     db::Params email_params{email};

@@ -68,7 +68,7 @@ int serve(const Config& config) {
     ops::openapi_json();
 
     // Password hashing runs beside the I/O threads, one hash per core at a time, with at
-    // most 64 waiting before logins get 503.
+    // most 64 running or waiting before logins get 503.
     auth::HashPool hashes(thread_count, 64);
 
     std::vector<std::unique_ptr<Shard>> shards;

@@ -14,8 +14,8 @@ namespace bijou::auth {
 
 // Runs CPU-heavy password work (Argon2id) off the I/O threads. At most `threads` hashes
 // run at once, so memory use stays at threads x the Argon2id memory cost, and at most
-// `max_pending` wait; past that a request gets 503 at once instead of queueing without
-// bound during a login storm. Shared by all I/O threads.
+// `max_pending` are running or waiting. Past that a request gets 503 at once instead of
+// queueing without bound during a login storm. Shared by all I/O threads.
 class HashPool {
 public:
     HashPool(std::size_t threads, std::size_t max_pending) : pool_(threads), max_pending_(max_pending) {}

@@ -87,6 +87,15 @@ std::optional<std::string> MasterKey::open(std::string_view sealed) const {
     return plain;
 }
 
+std::string MasterKey::digest(std::string_view text) const {
+    unsigned char hash[32];
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                       reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+    char hex[sizeof hash * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return hex;
+}
+
 KeyStore::KeyStore(db::Pool& pool, const Config& config, std::chrono::seconds refresh)
     : pool_(pool), master_key_(MasterKey::from_config(config)), refresh_(refresh) {}
 

@@ -27,6 +27,11 @@ public:
     // Returns nullopt when the box was made under another key or was altered.
     std::optional<std::string> open(std::string_view sealed) const;
 
+    // A keyed BLAKE2b digest in hex, for identifiers kept outside PostgreSQL (rate-limit
+    // keys in Redis): the same on every replica, but not testable against a list of
+    // e-mail addresses without the master key.
+    std::string digest(std::string_view text) const;
+
 private:
     std::string key_;
 };

@@ -73,7 +73,8 @@ std::string sha256_hex(std::string_view token) {
 
 AccountService::AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, ratelimit::Limiter& limiter,
                                const Config& config)
-    : pool_(pool), keys_(keys), hashes_(hashes), limiter_(limiter), config_(config) {}
+    : pool_(pool), keys_(keys), hashes_(hashes), limiter_(limiter), config_(config),
+      master_key_(MasterKey::from_config(config)) {}
 
 boost::asio::awaitable<const std::string*> AccountService::dummy_hash() {
     // A hash of a random password with the current parameters: verifying against it costs
@@ -142,11 +143,11 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
                                                                               const std::string& password,
                                                                               const ClientInfo& client) {
     // Budgets are checked before any hashing, so a flood costs no Argon2id work. The account
-    // key is a hash, because e-mail addresses do not belong in Redis.
+    // key is a keyed digest, because e-mail addresses do not belong in Redis.
     ratelimit::Rule per_ip{"login_ip", config_.auth.login_limit_per_ip, kLoginIpWindow};
     co_await limiter_.hit(per_ip, client.ip);
     ratelimit::Rule per_account{"login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
-    auto account_key = sha256_hex(email);
+    auto account_key = master_key_.digest(email);
     co_await limiter_.hit(per_account, account_key);
 
     db::Params email_params{email};
@@ -322,6 +323,11 @@ boost::asio::awaitable<void> AccountService::anonymize(const Principal& principa
     auto rows = co_await pool_.query(kGetPasswordHash, params);
     if (rows.rows() == 0) throw ApiError(ErrorCode::unauthorized, "account no longer exists");
     if (!rows.is_null(0, 0)) {
+        // The confirmation is a password guess like a login, so it draws on the same
+        // per-account budget.
+        ratelimit::Rule per_account{"login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
+        auto account_key = master_key_.digest(principal.user_id);
+        co_await limiter_.hit(per_account, account_key);
         std::string hash(rows.text(0, 0));
         std::string given = password.value_or("");
         auto verifying = [given, hash] { return verify_password(given, hash); };

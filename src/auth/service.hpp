@@ -108,10 +108,11 @@ private:
     ratelimit::Limiter& limiter_;
     const Config& config_;
     PasswordPolicy policy_;
+    MasterKey master_key_;
     std::string dummy_hash_;
 };
 
-// SHA-256 in hex: how refresh tokens are stored, and how e-mails key rate limits.
+// SHA-256 in hex, as refresh tokens are stored.
 std::string sha256_hex(std::string_view token);
 
 }  // namespace bijou::auth

@@ -62,7 +62,10 @@ std::string parse_url(const std::string& key, const RawValue& raw,
     }
     std::string list;
     for (auto scheme : schemes) list += (list.empty() ? "" : " or ") + std::string(scheme) + "://";
-    throw ConfigError(key + ": expected a URL starting with " + list + ", got '" + text + "'");
+    // Only the scheme is echoed, because the rest may hold a password.
+    auto scheme_end = text.find("://");
+    auto shown = scheme_end == std::string::npos ? std::string("a value without a scheme") : "'" + text.substr(0, scheme_end + 3) + "...'";
+    throw ConfigError(key + ": expected a URL starting with " + list + ", got " + shown);
 }
 
 std::string parse_nonempty(const std::string& key, const RawValue& raw) {

@@ -35,6 +35,15 @@ std::optional<std::string> BodyReader::string(std::string_view name, bool requir
         return std::nullopt;
     }
     std::string text(value->as_string());
+    // NUL and other C0 controls (tab excepted) have no place in these fields, and libpq
+    // would cut a parameter at the first NUL, so "a@b.com\u0000x" would reach "a@b.com".
+    bool has_control = std::any_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 && c != '\t';
+    });
+    if (has_control) {
+        add_error(std::string(name), "invalid_characters");
+        return std::nullopt;
+    }
     if (utf8_length(text) > max_length) {
         add_error(std::string(name), "too_long", {{"max", std::to_string(max_length)}});
         return std::nullopt;

@@ -137,6 +137,15 @@ TEST(Register, RejectsCommonPasswordAndWrongTypes) {
     EXPECT_EQ(wrong_type.result_int(), 415);
 }
 
+TEST(Register, RejectsControlCharacters) {
+    auto response = post("/v1/auth/register", {{"email", unique_email("nul") + std::string("\0x", 2)},
+                                               {"password", "brinco de lua cheia"}, {"name", "Nome\nQuebrado"}});
+    ASSERT_EQ(response.result_int(), 422) << response.body();
+    auto body = json_body(response).as_object();
+    EXPECT_EQ(body["errors"].as_array().size(), 2u);
+    EXPECT_EQ(body["errors"].as_array()[0].as_object()["code"].as_string(), "invalid_characters");
+}
+
 TEST(Register, StoresInjectionShapedTextVerbatim) {
     std::string name = "Robert'); DROP TABLE app_user; -- <script>alert(1)</script>";
     auto response = post("/v1/auth/register", {{"email", unique_email("bobby")}, {"password", "brinco de lua cheia"},
@@ -222,6 +231,16 @@ TEST(Tokens, LogoutAllEndsEverySession) {
     EXPECT_EQ(response.result_int(), 204);
     EXPECT_EQ(get_me(std::string(first["access_token"].as_string())).result_int(), 401);
     EXPECT_EQ(get_me(std::string(second["access_token"].as_string())).result_int(), 401);
+}
+
+TEST(Tokens, LockedAccountLosesSessionsAtOnce) {
+    auto email = unique_email("nina");
+    auto body = register_native(email);
+    std::string access(body["access_token"].as_string());
+    ASSERT_EQ(get_me(access).result_int(), 200);
+    query("UPDATE app_user SET status = 'locked' WHERE email = '" + email + "'");
+    EXPECT_EQ(get_me(access).result_int(), 401);
+    EXPECT_EQ(post("/v1/auth/refresh", {{"refresh_token", body["refresh_token"]}}).result_int(), 401);
 }
 
 TEST(Tokens, ForgedAndMalformedTokensRejected) {
