@@ -37,11 +37,18 @@ export DATABASE_URL="$database_url" REDIS_URL="redis://127.0.0.1:$redis_port/0"
 
 # Budgets are lifted: every request comes from 127.0.0.1 and the point is the hashing cost.
 export BIJOU_HTTP_PORT=$port BIJOU_LOG_LEVEL=warn
-export BIJOU_AUTH_LOGIN_LIMIT_PER_IP=100000000 BIJOU_AUTH_LOGIN_LIMIT_PER_ACCOUNT=100000000
-export BIJOU_AUTH_REGISTER_LIMIT_PER_IP=100000000
+export BIJOU_AUTH_LOGIN_LIMIT_PER_IP=1000000 BIJOU_AUTH_LOGIN_LIMIT_PER_ACCOUNT=1000000
+export BIJOU_AUTH_REGISTER_LIMIT_PER_IP=1000000
 "$bijou" serve >"$state/serve.log" 2>&1 &
 server_pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do sleep 0.05; done
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "bijou serve exited; see $state/serve.log:" >&2
+        cat "$state/serve.log" >&2
+        exit 1
+    fi
+    sleep 0.05
+done
 
 echo "== creating $accounts accounts"
 for i in $(seq 0 $((accounts - 1))); do
@@ -63,3 +70,4 @@ echo "   logins during that run: $(grep -E 'Requests/sec' "$state/storm.txt")"
 echo "== catalog alone: 16 connections, ${seconds}s"
 wrk -t1 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$port/v1/products" | grep -E "Requests/sec|50%|99%"
 echo "== errors in the server log: $(grep -c '"level":"error"' "$state/serve.log" || true)"
+grep '"level":"error"' "$state/serve.log" | grep -o '"detail":"[^"]*"\|"error":"[^"]*"' | sort | uniq -c | head -5 || true

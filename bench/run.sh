@@ -49,7 +49,10 @@ export BIJOU_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
 start_ns=$(date +%s%N)
 "$bijou" serve >"$state/serve.log" 2>&1 &
 server_pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do sleep 0.002; done
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { cat "$state/serve.log" >&2; exit 1; }
+    sleep 0.002
+done
 ready_ns=$(date +%s%N)
 echo "== cold start to ready: $(((ready_ns - start_ns) / 1000000)) ms"
 echo "== RSS after start: $(awk '/VmRSS/ {print $2, $3}' /proc/$server_pid/status)"

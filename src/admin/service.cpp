@@ -137,7 +137,16 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
 
 boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_view authorization, Permission permission) {
     constexpr std::string_view kScheme = "Bearer ";
-    if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) {
+    auto scheme_matches = [&] {
+        // The scheme name is case-insensitive (RFC 9110).
+        for (std::size_t i = 0; i < kScheme.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(authorization[i])) != std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+                return false;
+            }
+        }
+        return true;
+    };
+    if (authorization.size() <= kScheme.size() || !scheme_matches()) {
         throw ApiError(ErrorCode::unauthorized, "missing Bearer token");
     }
     auto ring = co_await keys_.current();

@@ -326,7 +326,7 @@ boost::asio::awaitable<void> AccountService::anonymize(const Principal& principa
         // The confirmation is a password guess like a login, so it draws on the same
         // per-account budget.
         ratelimit::Rule per_account{"login_account", config_.auth.login_limit_per_account, kLoginAccountWindow};
-        auto account_key = master_key_.digest(principal.user_id);
+        auto account_key = master_key_.digest(std::string(rows.text(0, 1)));
         co_await limiter_.hit(per_account, account_key);
         std::string hash(rows.text(0, 0));
         std::string given = password.value_or("");
