@@ -7,7 +7,7 @@ namespace bijou::admin {
 
 enum class Role { owner, manager, catalog_editor, order_operator, support };
 
-// What an admin may do. Each endpoint of the admin API requires one.
+// Action an admin may be allowed. Each endpoint of the admin API requires one.
 enum class Permission {
     catalog_read,
     catalog_write,
@@ -23,7 +23,7 @@ enum class Permission {
 std::optional<Role> parse_role(std::string_view name);
 std::string_view role_name(Role role);
 
-// The one table of which role holds which permission; docs/security.md shows it.
+// Looks the permission up in the one role table, which docs/security.md reproduces.
 bool role_has(Role role, Permission permission);
 
 }  // namespace bijou::admin

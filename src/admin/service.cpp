@@ -9,6 +9,7 @@
 #include "audit/audit.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
+#include "core/base64.hpp"
 #include "core/log.hpp"
 #include "db/blocking.hpp"
 
@@ -29,25 +30,6 @@ const db::Statement kListAuditLog{"admin.list_audit_log", sql::k_list_audit_log}
 constexpr std::chrono::seconds kAdminSessionLifetime{8 * 3600};
 constexpr std::chrono::seconds kLoginIpWindow{5 * 60};
 constexpr std::chrono::seconds kLoginAccountWindow{15 * 60};
-
-std::string base64_of(std::string_view bytes) {
-    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.size() - 1);
-    return out;
-}
-
-std::optional<std::string> from_base64(std::string_view text) {
-    std::string out(text.size(), '\0');
-    std::size_t length = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\n",
-                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-        return std::nullopt;
-    }
-    out.resize(length);
-    return out;
-}
 
 json::value nullable(const db::Result& rows, int row, int column) {
     auto value = rows.optional_text(row, column);
@@ -96,7 +78,7 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
 
     std::optional<std::uint64_t> step;
     if (found && verified && rows.boolean(0, 4) && !rows.is_null(0, 3)) {
-        auto sealed = from_base64(rows.text(0, 3));
+        auto sealed = decode_base64(rows.text(0, 3));
         auto secret = sealed ? master_key_.open(*sealed) : std::nullopt;
         if (secret) step = verify_totp(*secret, code, std::chrono::system_clock::now());
     }
@@ -217,7 +199,7 @@ void create_admin(const Config& config, const std::string& email, const std::str
     }
     auto master_key = auth::MasterKey::from_config(config);
     auto secret = new_totp_secret();
-    auto sealed = base64_of(master_key.seal(secret));
+    auto sealed = encode_base64(master_key.seal(secret));
     auto hash = auth::hash_password(password, policy);
 
     db::BlockingConnection connection(config.database.url);

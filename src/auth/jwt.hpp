@@ -47,7 +47,7 @@ std::string sign_compact(std::string_view header_json, std::string_view payload,
 // the header's algorithm or any claim: verify_token does.
 bool verify_compact_signature(std::string_view token, const Ed25519Key& key);
 
-// Why a token was rejected. Every value means 401 to the client.
+// Reason a token was rejected. Every value means 401 to the client.
 enum class TokenError {
     none,
     malformed,
@@ -69,7 +69,7 @@ struct VerificationKey {
     Ed25519Key key;
 };
 
-// What a token must carry to be accepted.
+// Requirements a token must meet to be accepted.
 struct TokenExpectations {
     std::string issuer;
     std::string audience;
@@ -83,9 +83,10 @@ struct VerifiedToken {
     boost::json::object claims;
 };
 
-// Verifies a compact JWS access token: header `alg` must be "EdDSA" (no "none", no HMAC),
-// `kid` must name one of `keys`, the signature must verify, `typ`, `iss` and `aud` must
-// match, and `exp` (required) and `nbf` (optional) must hold at `now` within the leeway.
+// Verifies a compact JWS access token. The header's `alg` must be "EdDSA" (never "none" or
+// HMAC) and its `kid` must name one of `keys`. Then the signature must verify, `typ`,
+// `iss` and `aud` must match, and `exp` (required) and `nbf` (optional) must hold at `now`
+// within the leeway.
 VerifiedToken verify_token(std::string_view token, const std::vector<VerificationKey>& keys,
                            const TokenExpectations& expected);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "auth_sql.hpp"
+#include "core/base64.hpp"
 #include "core/log.hpp"
 #include "db/blocking.hpp"
 
@@ -21,25 +22,6 @@ const db::Statement kInsertSigningKey{"auth.insert_signing_key", sql::k_insert_s
 
 // Clock leeway added to the access-token lifetime before a retired key stops verifying.
 constexpr std::chrono::seconds kRetiredKeyGrace{60};
-
-std::string base64_standard(std::string_view bytes) {
-    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(out.size() - 1);
-    return out;
-}
-
-std::optional<std::string> from_base64_standard(std::string_view text) {
-    std::string out(text.size(), '\0');
-    std::size_t length = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), "\n",
-                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-        return std::nullopt;
-    }
-    out.resize(length);
-    return out;
-}
 
 json::object public_jwk(const std::string& kid, const Ed25519Key& key) {
     return {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", base64url_encode(key.public_bytes())},
@@ -58,7 +40,7 @@ MasterKey MasterKey::from_config(const Config& config) {
                            reinterpret_cast<const unsigned char*>(label.data()), label.size(), nullptr, 0);
         return master;
     }
-    auto decoded = from_base64_standard(config.auth.master_key);
+    auto decoded = decode_base64(config.auth.master_key);
     if (!decoded || decoded->size() != crypto_secretbox_KEYBYTES) {
         throw std::runtime_error("auth.master_key must be 32 bytes in base64");
     }
@@ -117,7 +99,7 @@ boost::asio::awaitable<std::shared_ptr<const KeyRing>> KeyStore::current() {
         ring->jwks.push_back(public_jwk(kid, ring->verification.back().key));
 
         if (rows.boolean(row, 3)) {
-            auto sealed = from_base64_standard(rows.text(row, 4));
+            auto sealed = decode_base64(rows.text(row, 4));
             auto seed = sealed ? master_key_.open(*sealed) : std::nullopt;
             if (!seed) {
                 log::error("cannot unseal the active signing key; is auth.master_key the one it was sealed with?",
@@ -140,7 +122,7 @@ void rotate_signing_key(const Config& config, std::ostream& out) {
     randombytes_buf(kid_bytes.data(), kid_bytes.size());
     auto kid = base64url_encode(kid_bytes);
     auto seed = key.private_bytes();
-    auto sealed = base64_standard(master_key.seal(seed));
+    auto sealed = encode_base64(master_key.seal(seed));
     sodium_memzero(seed.data(), seed.size());
 
     db::BlockingConnection connection(config.database.url);

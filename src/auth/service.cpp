@@ -125,8 +125,8 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::register
         auto inserted = co_await connection.execute(kInsertUser, user_params);
         if (inserted.rows() == 0) {
             db::Params email_params{registration.email};
-            auto taken = co_await connection.execute(kEmailTaken, email_params);
-            bool email = taken.boolean(0, 0);
+            auto conflict = co_await connection.execute(kEmailTaken, email_params);
+            bool email = conflict.boolean(0, 0);
             std::string field = email ? "email" : "cpf";
             throw ApiError(ErrorCode::account_exists, field + " already registered",
                            {{"field", email ? "e-mail" : "CPF"}}, {FieldError{field, "taken", {}}});
@@ -329,8 +329,8 @@ boost::asio::awaitable<void> AccountService::anonymize(const Principal& principa
         auto account_key = master_key_.digest(std::string(rows.text(0, 1)));
         co_await limiter_.hit(per_account, account_key);
         std::string hash(rows.text(0, 0));
-        std::string given = password.value_or("");
-        auto verifying = [given, hash] { return verify_password(given, hash); };
+        std::string confirmation = password.value_or("");
+        auto verifying = [confirmation, hash] { return verify_password(confirmation, hash); };
         if (!co_await hashes_.run(verifying)) {
             throw ApiError(ErrorCode::invalid_credentials, "wrong password for account deletion");
         }
