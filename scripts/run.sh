@@ -20,7 +20,7 @@ export BIJOU_MEDIA_DIR="${BIJOU_MEDIA_DIR:-data/seed/images}"
 # A storefront under development usually runs on localhost:3000.
 export BIJOU_HTTP_CORS_ALLOWED_ORIGINS="${BIJOU_HTTP_CORS_ALLOWED_ORIGINS:-http://localhost:3000}"
 # Every local client shares 127.0.0.1, so the per-IP budgets would throttle a developer
-# or a test suite; the per-account login budget and lockout stay as configured.
+# or a test suite. The per-account login budget and lockout stay as configured.
 export BIJOU_AUTH_REGISTER_LIMIT_PER_IP="${BIJOU_AUTH_REGISTER_LIMIT_PER_IP:-10000}"
 export BIJOU_AUTH_LOGIN_LIMIT_PER_IP="${BIJOU_AUTH_LOGIN_LIMIT_PER_IP:-10000}"
 # The local stack serves plain http://, where browsers drop Secure cookies.

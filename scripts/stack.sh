@@ -70,7 +70,7 @@ start_redis() {
         fi
         sleep 0.1
     done
-    echo "stack: Redis did not answer on 127.0.0.1:$port; see $state/redis/server.log" >&2
+    echo "stack: Redis did not respond on 127.0.0.1:$port. See $state/redis/server.log" >&2
     exit 1
 }
 

@@ -131,6 +131,7 @@ boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_vi
     if (authorization.size() <= kScheme.size() || !scheme_matches()) {
         throw ApiError(ErrorCode::unauthorized, "missing Bearer token");
     }
+
     auto ring = co_await keys_.current();
     auth::TokenExpectations expected;
     expected.issuer = config_.auth.issuer;
@@ -144,6 +145,7 @@ boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_vi
     if (subject == nullptr || !subject->is_string() || session == nullptr || !session->is_string()) {
         throw ApiError(ErrorCode::unauthorized, "admin token without sub or sid");
     }
+
     AdminPrincipal principal{std::string(subject->as_string()), std::string(session->as_string())};
     db::Params params{principal.session_id, principal.admin_id};
     auto rows = co_await pool_.query(kAdminSessionActive, params);
@@ -151,6 +153,7 @@ boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_vi
     auto role = parse_role(rows.text(0, 0));
     if (!role) throw ApiError(ErrorCode::unauthorized, "unknown admin role");
     principal.role = *role;
+
     if (!role_has(principal.role, permission)) {
         throw ApiError(ErrorCode::permission_denied, "role " + std::string(role_name(principal.role)) + " lacks permission");
     }

@@ -49,7 +49,7 @@ public:
                                                       const std::string& code, const auth::ClientInfo& client,
                                                       const std::string& request_id);
 
-    // Verifies an admin Bearer token and that its role holds `permission`. Throws
+    // Verifies an admin Bearer token and that its role has `permission`. Throws
     // unauthorized or permission_denied.
     boost::asio::awaitable<AdminPrincipal> authenticate(std::string_view authorization, Permission permission);
 

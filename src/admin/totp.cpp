@@ -38,8 +38,9 @@ std::string otpauth_uri(std::string_view email, std::string_view secret) {
     std::string base32(encoded, length);
     free(encoded);
     while (!base32.empty() && base32.back() == '=') base32.pop_back();
-    // The e-mail goes into the label as is; admin e-mails hold no characters that need
-    // escaping in a URI label besides '@', which authenticator apps accept.
+    // The e-mail goes into the label unescaped. Authenticator apps accept the '@', and
+    // admin e-mails are expected to contain no other character that a URI label escapes.
+    // NOTE: `bijou admin create` does not check the e-mail's shape.
     return "otpauth://totp/Bijou:" + std::string(email) + "?secret=" + base32 +
            "&issuer=Bijou&algorithm=SHA1&digits=6&period=30";
 }

@@ -15,7 +15,7 @@ struct PasswordPolicy {
     std::size_t max_length = 128;
 };
 
-// Why a new password was rejected; also the key of its localized message.
+// Reason a new password was rejected, also the key of its localized message.
 enum class PasswordProblem { none, too_short, too_long, too_common };
 
 // Checks length (in UTF-8 code points) and the shipped list of common passwords, compared

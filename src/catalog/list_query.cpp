@@ -15,7 +15,8 @@ constexpr std::array<std::string_view, 6> kCategories = {"colar", "brinco", "pul
 constexpr std::array<std::string_view, 5> kMaterials = {"banhado_ouro_18k", "banhado_ouro_rose", "prata_925",
                                                         "banhado_rodio", "aco_inoxidavel"};
 constexpr std::array<std::string_view, 4> kSorts = {"price_asc", "price_desc", "newest", "name"};
-// Longest name key a cursor may carry; product names are at most 200 characters.
+// Maximum size of a cursor token. Product names, the longest keys, have at most 200
+// characters.
 constexpr std::size_t kMaxCursorBytes = 1024;
 
 template <std::size_t N>

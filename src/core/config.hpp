@@ -23,7 +23,7 @@ struct HttpConfig {
     Milliseconds idle_timeout{60'000};
     Milliseconds drain_timeout{10'000};
     // After SIGTERM, how long to keep accepting while /readyz reports 503, so that a load
-    // balancer sees the change and stops routing here before the listener closes.
+    // balancer notices the change and stops routing here before the listener closes.
     Milliseconds shutdown_delay{0};
     std::vector<std::string> cors_allowed_origins;
     // Base of the absolute URLs the API returns, such as image URLs.

@@ -18,7 +18,7 @@ enum class ErrorCode {
     // The body is JSON but fields are missing, of the wrong type, out of range or unknown;
     // `errors[]` lists each one.
     validation_failed,
-    // Login with an unknown e-mail or a wrong password; the two are not told apart.
+    // Login with an unknown e-mail or a wrong password. The response is the same for both.
     invalid_credentials,
     // The request needs a valid access token and has none, or an expired, revoked or
     // forged one. The response carries WWW-Authenticate.

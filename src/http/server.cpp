@@ -201,7 +201,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
         }
 
         if (read_error) {
-            // The rest of the stream cannot be trusted: answer, then close.
+            // The rest of the stream cannot be trusted, so send the error and close.
             auto request = context_for_error(parser.get().base(), remote);
             pipeline_.prepare(request);
             auto response = problem_response(request, *read_error);

@@ -20,7 +20,7 @@ public:
 
     // Binds and listens; returns the bound port (useful when the configured port is 0).
     // `first` is set for the first I/O thread, which also checks that no other process
-    // holds the port. Throws std::runtime_error naming the address when binding fails.
+    // listens on the port. Throws std::runtime_error naming the address when binding fails.
     std::uint16_t listen(std::uint16_t port, bool first);
     void start();
 

@@ -43,14 +43,6 @@ int status_of(const std::string& raw_response) {
     return std::stoi(raw_response.substr(9, 3));
 }
 
-void run_stack(const std::string& action) {
-    auto script = bijou::testing::required_env("BIJOU_SOURCE_DIR") + "/scripts/stack.sh";
-    std::vector<std::string> argv{"/bin/bash", script, action, bijou::testing::required_env("BIJOU_TEST_STATE")};
-    if (action == "start-redis") argv.push_back(bijou::testing::required_env("BIJOU_TEST_REDIS_PORT"));
-    std::string output;
-    ASSERT_EQ(bijou::testing::run_command(argv, {}, &output), 0) << output;
-}
-
 }  // namespace
 
 TEST(RequestId, EchoedWhenValid) {
@@ -183,7 +175,7 @@ TEST(Readiness, TurnsUnavailableWithoutRedis) {
     auto ready = get(kPort, "/readyz");
     ASSERT_EQ(ready.result_int(), 200) << ready.body();
 
-    run_stack("stop-redis");
+    bijou::testing::set_redis_running(false);
     auto down = get(kPort, "/readyz");
     EXPECT_EQ(down.result_int(), 503);
     auto body = json_body(down).as_object();
@@ -192,7 +184,7 @@ TEST(Readiness, TurnsUnavailableWithoutRedis) {
     // The catalog does not need Redis and keeps serving.
     EXPECT_EQ(get(kPort, "/v1/products?limit=1").result_int(), 200);
 
-    run_stack("start-redis");
+    bijou::testing::set_redis_running(true);
     int status = 0;
     for (int attempt = 0; attempt < 50 && status != 200; ++attempt) {
         status = get(kPort, "/readyz").result_int();

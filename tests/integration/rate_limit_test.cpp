@@ -64,14 +64,6 @@ void expect_rate_limited(const bijou::testing::Response& response) {
     EXPECT_GT(std::stoi(retry_after), 0);
 }
 
-void run_stack(const std::string& action) {
-    auto script = bijou::testing::required_env("BIJOU_SOURCE_DIR") + "/scripts/stack.sh";
-    std::vector<std::string> argv{"/bin/bash", script, action, bijou::testing::required_env("BIJOU_TEST_STATE")};
-    if (action == "start-redis") argv.push_back(bijou::testing::required_env("BIJOU_TEST_REDIS_PORT"));
-    std::string output;
-    ASSERT_EQ(bijou::testing::run_command(argv, {}, &output), 0) << output;
-}
-
 }  // namespace
 
 TEST(RateLimit, LoginAttemptsPerAccount) {
@@ -102,13 +94,13 @@ TEST(RateLimit, SignUpsPerIp) {
 
 TEST(RateLimit, FallsBackToProcessWhenRedisIsDown) {
     auto server = start({{"BIJOU_AUTH_LOGIN_LIMIT_PER_IP", "2"}, {"BIJOU_REDIS_COMMAND_TIMEOUT_MS", "200"}});
-    run_stack("stop-redis");
+    bijou::testing::set_redis_running(false);
     auto email = unique_email("sem-redis");
     std::vector<int> statuses;
     for (int attempt = 0; attempt < 3; ++attempt) {
         statuses.push_back(post("/v1/auth/login", {{"email", email}, {"password", "qualquer senha"}}).result_int());
     }
-    run_stack("start-redis");
+    bijou::testing::set_redis_running(true);
     EXPECT_EQ(statuses[0], 401);
     EXPECT_EQ(statuses[2], 429);
 }
@@ -120,7 +112,7 @@ TEST(Lockout, RepeatedFailuresLockAccount) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "senha errada"}}).result_int(), 401);
     }
-    // Locked: even the right password fails, with the same answer as a wrong one.
+    // Locked: even the right password fails, with the same response as a wrong one.
     auto locked = post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}});
     EXPECT_EQ(locked.result_int(), 401);
     EXPECT_EQ(json_body(locked).as_object()["code"].as_string(), "invalid_credentials");

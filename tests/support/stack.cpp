@@ -114,6 +114,14 @@ std::string fresh_database(const std::string& name) {
     return url;
 }
 
+void set_redis_running(bool running) {
+    std::vector<std::string> argv{"/bin/bash", required_env("BIJOU_SOURCE_DIR") + "/scripts/stack.sh",
+                                  running ? "start-redis" : "stop-redis", required_env("BIJOU_TEST_STATE")};
+    if (running) argv.push_back(required_env("BIJOU_TEST_REDIS_PORT"));
+    std::string output;
+    if (run_command(argv, {}, &output) != 0) throw std::runtime_error("scripts/stack.sh failed: " + output);
+}
+
 ServerProcess::ServerProcess(std::uint16_t port, std::map<std::string, std::string> env) : port_(port) {
     env["BIJOU_HTTP_PORT"] = std::to_string(port);
     env["BIJOU_HTTP_PUBLIC_BASE_URL"] = "http://127.0.0.1:" + std::to_string(port);

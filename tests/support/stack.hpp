@@ -23,6 +23,10 @@ std::map<std::string, std::string> stack_env();
 // Each test binary uses its own database so binaries can run in any order.
 std::string fresh_database(const std::string& name);
 
+// Stops or starts the test stack's Redis server through scripts/stack.sh, to test how
+// the server behaves without it. Throws std::runtime_error with the script's output.
+void set_redis_running(bool running);
+
 // A `bijou serve` child process on 127.0.0.1:port, stopped with SIGTERM on destruction.
 class ServerProcess {
 public:

@@ -58,7 +58,8 @@ TEST_F(JwtTest, Rfc8037VectorSignsAndVerifies) {
     auto& jwk = vector["private_jwk"].as_object();
     auto seed = bijou::auth::base64url_decode(jwk["d"].as_string());
     auto public_key = bijou::auth::base64url_decode(jwk["x"].as_string());
-    ASSERT_TRUE(seed && public_key);
+    ASSERT_TRUE(seed.has_value());
+    ASSERT_TRUE(public_key.has_value());
 
     auto signer = Ed25519Key::from_private(*seed);
     EXPECT_EQ(signer.public_bytes(), *public_key);

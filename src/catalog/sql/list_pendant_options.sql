@@ -1,5 +1,5 @@
 -- The pendant options offered with one active product. A product that exists but takes no
--- pendants yields one row with a NULL option id, so that it is told apart from "not found".
+-- pendants yields one row with a NULL option id, which distinguishes it from "not found".
 SELECT p.id AS product_id, o.id, o.code, o.name, o.kind, o.price_delta, o.image_key,
        greatest(coalesce(i.on_hand - i.reserved, 0), 0) AS available,
        coalesce(i.low_stock_threshold, 0) AS low_stock_threshold
