@@ -9,8 +9,13 @@ packages=(
     libpq-dev libhiredis-dev libsodium-dev libssl-dev libyaml-cpp-dev libvalijson-dev liboath-dev
     libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
     clang libclang-rt-14-dev
+    libcurl4-openssl-dev
     postgresql-15 postgresql-client-15 redis-server
 )
+# The test servers in tests/tools run on Node.js; a machine that has it already keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+fi
 if [ "${BIJOU_BENCH_DEPS:-0}" = 1 ]; then
     packages+=(wrk)
 fi

@@ -14,6 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+scripts/test-tools.sh
 PG_FSYNC=off scripts/stack.sh start "$state" "$pg_port" "$redis_port"
 
 export BIJOU_TEST_DATABASE_URL="postgresql://bijou@127.0.0.1:$pg_port/bijou"
