@@ -36,11 +36,12 @@ struct Shard {
           keys(pool, config),
           limiter(redis),
           accounts(pool, keys, hashes, limiter, config),
+          email_flows(pool, hashes, limiter, config),
           admins(pool, keys, hashes, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
-        auth::add_routes(pipeline, keys, accounts, config);
+        auth::add_routes(pipeline, keys, accounts, email_flows, config);
         admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
@@ -52,6 +53,7 @@ struct Shard {
     auth::KeyStore keys;
     ratelimit::Limiter limiter;
     auth::AccountService accounts;
+    auth::EmailFlows email_flows;
     admin::AdminService admins;
     http::Pipeline pipeline;
     http::Server server;
