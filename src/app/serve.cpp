@@ -12,6 +12,7 @@
 
 #include "admin/routes.hpp"
 #include "auth/routes.hpp"
+#include "cart/routes.hpp"
 #include "catalog/routes.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
@@ -37,11 +38,16 @@ struct Shard {
           limiter(redis),
           accounts(pool, keys, hashes, limiter, config),
           email_flows(pool, hashes, limiter, config),
+          carts(pool, config),
           admins(pool, keys, hashes, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
-        auth::add_routes(pipeline, keys, accounts, email_flows, config);
+        auth::add_routes(pipeline, keys, accounts, email_flows, config,
+                         [this](const std::string& user_id, const std::string& token) {
+                             return carts.merge_guest(user_id, token);
+                         });
+        cart::add_routes(pipeline, carts, accounts);
         admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
@@ -54,6 +60,7 @@ struct Shard {
     ratelimit::Limiter limiter;
     auth::AccountService accounts;
     auth::EmailFlows email_flows;
+    cart::Service carts;
     admin::AdminService admins;
     http::Pipeline pipeline;
     http::Server server;

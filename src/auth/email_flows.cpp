@@ -22,8 +22,10 @@ const db::Statement kMarkEmailVerified{"auth.mark_email_verified", sql::k_mark_e
 const db::Statement kResetPassword{"auth.reset_password", sql::k_reset_password};
 const db::Statement kFindActiveUser{"auth.find_active_user", sql::k_find_active_user};
 const db::Statement kRevokeAllSessions{"auth.revoke_user_sessions", sql::k_revoke_user_sessions};
+const db::Statement kEmailTokenUsable{"auth.email_token_usable", sql::k_email_token_usable};
 
 constexpr std::chrono::seconds kHourWindow{3600};
+constexpr std::chrono::seconds kResetTokenWindow{5 * 60};
 
 // PostgreSQL's text form of a bytea holding the SHA-256 of `token`.
 std::string token_hash_param(std::string_view token) {
@@ -86,8 +88,9 @@ public:
         auto recipient = co_await find_recipient(pool_, user_id);
         if (!recipient || recipient->email_verified) co_return;
         auto link = co_await issue_link(job, user_id, *recipient, "verify_email", kVerifyEmailLifetime, "/verificar-email");
+        if (!link) co_return;
         std::map<std::string, std::string> values{{"name", greeting_name(*recipient)},
-                                                  {"link", link},
+                                                  {"link", *link},
                                                   {"hours", std::to_string(kVerifyEmailLifetime.count())}};
         co_await send(*recipient, "verify_email", values);
     }
@@ -97,8 +100,9 @@ public:
         auto recipient = co_await find_recipient(pool_, user_id);
         if (!recipient) co_return;
         auto link = co_await issue_link(job, user_id, *recipient, "password_reset", kPasswordResetLifetime, "/redefinir-senha");
+        if (!link) co_return;
         std::map<std::string, std::string> values{{"name", greeting_name(*recipient)},
-                                                  {"link", link},
+                                                  {"link", *link},
                                                   {"minutes", std::to_string(kPasswordResetLifetime.count())}};
         co_await send(*recipient, "password_reset", values);
     }
@@ -116,13 +120,20 @@ public:
     }
 
 private:
-    boost::asio::awaitable<std::string> issue_link(const jobs::Job& job, const std::string& user_id,
-                                                   const Recipient& recipient, std::string_view purpose,
-                                                   std::chrono::seconds lifetime, std::string_view path) {
+    // Returns the link to e-mail, or nullopt when this job's link was already retired by a
+    // newer one or used, in which case nothing should be sent.
+    boost::asio::awaitable<std::optional<std::string>> issue_link(const jobs::Job& job, const std::string& user_id,
+                                                                  const Recipient& recipient, std::string_view purpose,
+                                                                  std::chrono::seconds lifetime, std::string_view path) {
         auto token = email_token(master_key_, purpose, job.id);
         db::Params params{user_id, std::string(purpose), token_hash_param(token), recipient.email,
                           std::to_string(lifetime.count())};
-        co_await pool_.query(kIssueEmailToken, params);
+        auto rows = co_await pool_.query(kIssueEmailToken, params);
+        if (!rows.boolean(0, 0)) {
+            log::info("mail not sent: a newer link replaced this one, or it was used",
+                      {{"job", job.id}, {"user_id", user_id}, {"purpose", purpose}});
+            co_return std::nullopt;
+        }
         co_return config_.mail.link_base_url + std::string(path) + "?token=" + token;
     }
 
@@ -192,22 +203,36 @@ boost::asio::awaitable<void> EmailFlows::request_password_reset(const std::strin
     });
 }
 
-boost::asio::awaitable<void> EmailFlows::reset_password(const std::string& token, const std::string& password) {
+boost::asio::awaitable<void> EmailFlows::reset_password(const std::string& token, const std::string& password,
+                                                        const ClientInfo& client) {
+    // Counted before any work, so guessing tokens costs neither a lookup nor a hash.
+    ratelimit::Rule per_ip{"reset_token_ip", config_.auth.login_limit_per_ip, kResetTokenWindow};
+    co_await limiter_.hit(per_ip, client.ip);
     if (!is_token_shaped(token)) throw ApiError(ErrorCode::invalid_email_token, "reset token malformed");
+    // Checked before hashing, so an unknown token costs no Argon2id work. The token is used
+    // only in the transaction below, which checks it again.
+    db::Params check{token_hash_param(token), std::string("password_reset")};
+    if ((co_await pool_.query(kEmailTokenUsable, check)).rows() == 0) {
+        throw ApiError(ErrorCode::invalid_email_token, "reset token unknown, used or expired");
+    }
     PasswordPolicy policy;
     auto hashing = [password, policy] { return hash_password(password, policy); };
     auto hash = co_await hashes_.run(hashing);
-    co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+    auto email = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
         db::Params consume{token_hash_param(token), std::string("password_reset")};
         auto rows = co_await connection.execute(kConsumeEmailToken, consume);
         if (rows.rows() == 0) throw ApiError(ErrorCode::invalid_email_token, "reset token unknown, used or expired");
         std::string user_id(rows.text(0, 0));
         db::Params reset{user_id, hash};
-        co_await connection.execute(kResetPassword, reset);
+        auto account = co_await connection.execute(kResetPassword, reset);
         db::Params revoke{user_id, std::string("password_changed")};
         co_await connection.execute(kRevokeAllSessions, revoke);
         log::info("password reset by e-mail link", {{"user_id", user_id}});
+        co_return std::string(account.text(0, 0));
     });
+    // The owner proved control of the address, so the login budget of the account starts
+    // again: a customer locked out by a guesser can log in at once with the new password.
+    co_await limiter_.clear("login_account", master_key_.digest(email));
 }
 
 void add_mail_handlers(jobs::Worker& worker, db::Pool& pool, mail::Sender& sender, const Config& config) {

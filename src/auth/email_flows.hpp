@@ -39,9 +39,11 @@ public:
     // is sent by the worker.
     boost::asio::awaitable<void> request_password_reset(const std::string& email, const ClientInfo& client);
 
-    // Sets a new password, ends every session of the account and lifts a lockout.
-    // Throws invalid_email_token.
-    boost::asio::awaitable<void> reset_password(const std::string& token, const std::string& password);
+    // Sets a new password, ends every session of the account, lifts a lockout and restarts
+    // the account's login budget. Throws invalid_email_token, and rate_limited past
+    // auth.login_limit_per_ip attempts per client IP in 5 minutes.
+    boost::asio::awaitable<void> reset_password(const std::string& token, const std::string& password,
+                                                const ClientInfo& client);
 
 private:
     db::Pool& pool_;

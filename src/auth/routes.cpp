@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/cpf.hpp"
+#include "core/log.hpp"
 #include "http/json_body.hpp"
 
 namespace bijou::auth {
@@ -161,10 +162,25 @@ bool is_native(http::BodyReader& body) {
     return client && *client == "native";
 }
 
+// Merges the guest cart of X-Cart-Token into the signed-in customer's cart. A failed merge
+// leaves both carts as they were and does not fail the login.
+boost::asio::awaitable<void> merge_guest_cart(const http::Request& request, const json::object& user,
+                                              const CartMerge& merge_cart) {
+    auto token = request.raw["X-Cart-Token"];
+    if (token.empty() || !merge_cart) co_return;
+    std::string user_id(user.at("id").as_string());
+    std::string guest_token(token);
+    try {
+        co_await merge_cart(user_id, guest_token);
+    } catch (const std::exception& error) {
+        log::warn("guest cart not merged at login", {{"user_id", user_id}, {"error", error.what()}});
+    }
+}
+
 }  // namespace
 
 void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, EmailFlows& flows,
-                const Config& config) {
+                const Config& config, CartMerge merge_cart) {
     using http::Verb;
     using Awaitable = boost::asio::awaitable<http::Response>;
 
@@ -178,7 +194,7 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         co_return response;
     });
 
-    pipeline.add(Verb::post, "/v1/auth/register", [&accounts, &config](http::Request& request) -> Awaitable {
+    pipeline.add(Verb::post, "/v1/auth/register", [&accounts, &config, merge_cart](http::Request& request) -> Awaitable {
         http::BodyReader body(request, {"email", "password", "name", "phone", "cpf", "locale", "client"});
         Registration registration;
         auto email = body.string("email", true, 254);
@@ -202,10 +218,11 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         registration.name = *name;
         auto client = client_of(request);
         auto [user, tokens] = co_await accounts.register_customer(registration, client);
+        co_await merge_guest_cart(request, user, merge_cart);
         co_return token_response(request, &user, tokens, native, http::Status::created, config);
     });
 
-    pipeline.add(Verb::post, "/v1/auth/login", [&accounts, &config](http::Request& request) -> Awaitable {
+    pipeline.add(Verb::post, "/v1/auth/login", [&accounts, &config, merge_cart](http::Request& request) -> Awaitable {
         http::BodyReader body(request, {"email", "password", "client"});
         auto email = body.string("email", true, 254);
         auto password = body.string("password", true, 1024);
@@ -214,6 +231,7 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         auto normalized_email = lower_ascii(*email);
         auto client = client_of(request);
         auto [user, tokens] = co_await accounts.login(normalized_email, *password, client);
+        co_await merge_guest_cart(request, user, merge_cart);
         co_return token_response(request, &user, tokens, native, http::Status::ok, config);
     });
 
@@ -286,7 +304,9 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         http::BodyReader body(request, {"token"});
         auto token = body.string("token", true, 256);
         body.finish();
-        auto user_id = co_await flows.verify_email(*token);
+        // Tokens are lower-case hex; a copy that a mail client upper-cased still works.
+        auto normalized_token = lower_ascii(*token);
+        auto user_id = co_await flows.verify_email(normalized_token);
         auto user = co_await accounts.profile(user_id);
         json::object answer{{"user", user}};
         co_return http::json_response(request, json::serialize(answer));
@@ -315,7 +335,9 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         auto password = body.string("password", true, PasswordPolicy{}.max_length);
         check_password(body, password);
         body.finish();
-        co_await flows.reset_password(*token, *password);
+        auto client = client_of(request);
+        auto normalized_token = lower_ascii(*token);
+        co_await flows.reset_password(normalized_token, *password, client);
         co_return cleared_cookies(request, config);
     });
 }

@@ -339,6 +339,9 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
         auto found = raw.find(spec.name);
         if (found != raw.end()) spec.set(config, spec.name, found->second);
     }
+    if (config.jobs.claim_idle <= config.mail.timeout) {
+        throw ConfigError("jobs.claim_idle_ms: must exceed mail.timeout_ms, or a slow e-mail is sent twice");
+    }
     if (config.jobs.retry_base > config.jobs.retry_max) {
         throw ConfigError("jobs.retry_base_ms: must not exceed jobs.retry_max_ms");
     }

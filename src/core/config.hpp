@@ -72,7 +72,7 @@ struct AuthConfig {
     int reset_limit_per_ip = 10;
     int reset_limit_per_account = 5;
     // Wrong passwords in a row that lock an account, and for how long.
-    int lockout_threshold = 10;
+    int lockout_threshold = 5;
     std::chrono::seconds lockout_duration{15 * 60};
 };
 

@@ -11,6 +11,9 @@ int http_status(ErrorCode code) {
         case ErrorCode::unauthorized: return 401;
         case ErrorCode::invalid_refresh_token: return 401;
         case ErrorCode::invalid_email_token: return 400;
+        case ErrorCode::insufficient_stock: return 409;
+        case ErrorCode::cart_not_found: return 404;
+        case ErrorCode::cart_item_not_found: return 404;
         case ErrorCode::account_exists: return 409;
         case ErrorCode::csrf_rejected: return 403;
         case ErrorCode::rate_limited: return 429;
@@ -38,6 +41,9 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::unauthorized: return "unauthorized";
         case ErrorCode::invalid_refresh_token: return "invalid_refresh_token";
         case ErrorCode::invalid_email_token: return "invalid_email_token";
+        case ErrorCode::insufficient_stock: return "insufficient_stock";
+        case ErrorCode::cart_not_found: return "cart_not_found";
+        case ErrorCode::cart_item_not_found: return "cart_item_not_found";
         case ErrorCode::account_exists: return "account_exists";
         case ErrorCode::csrf_rejected: return "csrf_rejected";
         case ErrorCode::rate_limited: return "rate_limited";

@@ -38,6 +38,14 @@ enum class ErrorCode {
     // A cookie-authenticated request without an allowlisted Origin or without the matching
     // X-CSRF-Token header.
     csrf_rejected,
+    // A cart change or checkout needs more units than are free; `available` says how many
+    // more units can be added.
+    insufficient_stock,
+    // The X-Cart-Token is malformed, unknown, or belongs to a cart that was merged or
+    // checked out.
+    cart_not_found,
+    // No line with that id in the requester's cart.
+    cart_item_not_found,
     // No route matches the path.
     route_not_found,
     // The path exists but not for this method; the response carries `Allow`.
@@ -57,7 +65,8 @@ enum class ErrorCode {
     // A dependency (PostgreSQL, Redis) is unreachable or the server is shutting down.
     // Clients may retry.
     service_unavailable,
-    // A bug or an unexpected failure; details go only to the log.
+    // A bug or an unexpected failure; details go only to the log. Stays the last value,
+    // so tests can walk every code.
     internal_error,
 };
 

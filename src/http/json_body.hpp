@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -26,6 +27,14 @@ public:
     // a string longer than `max_length` characters is always one.
     std::optional<std::string> string(std::string_view name, bool required, std::size_t max_length);
     std::optional<bool> boolean(std::string_view name);
+    // Reads a whole number between min and max. Numbers with a fraction or an exponent, and
+    // numbers in strings, are wrong types.
+    std::optional<std::int64_t> integer(std::string_view name, bool required, std::int64_t min, std::int64_t max);
+    // Reads a nested object with its own allowed fields. Its errors are reported on the
+    // parent as "name.field". Returns nullopt when the field is absent or not an object.
+    std::optional<BodyReader> object(std::string_view name, bool required,
+                                     std::initializer_list<std::string_view> allowed_fields);
+    bool has(std::string_view name) const;
 
     void add_error(std::string field, std::string reason, std::map<std::string, std::string> args = {});
 
@@ -33,8 +42,15 @@ public:
     void finish();
 
 private:
+    BodyReader(boost::json::object body, std::string prefix, BodyReader* parent,
+               std::initializer_list<std::string_view> allowed_fields);
+    void check_fields(std::initializer_list<std::string_view> allowed_fields);
+
     boost::json::object body_;
     std::vector<FieldError> errors_;
+    // Set on a nested reader: errors go to the parent, named prefix + field.
+    std::string prefix_;
+    BodyReader* parent_ = nullptr;
 };
 
 // Counts UTF-8 code points, as users count characters.

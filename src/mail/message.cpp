@@ -17,6 +17,21 @@ namespace {
 // under the 75-character limit of an encoded word.
 constexpr std::size_t kWordBytes = 45;
 
+// RFC 2047 "B" encoded words, folded onto new lines.
+std::string encoded_words(std::string_view text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = std::min(text.size(), start + kWordBytes);
+        // Never split a UTF-8 sequence: back up to the start of a character.
+        while (end < text.size() && end > start && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        if (!out.empty()) out += "\r\n ";
+        out += "=?UTF-8?B?" + encode_base64(text.substr(start, end - start)) + "?=";
+        start = end;
+    }
+    return out;
+}
+
 bool is_header_safe(std::string_view text) {
     return std::ranges::all_of(text, [](char c) {
         auto byte = static_cast<unsigned char>(c);
@@ -35,10 +50,22 @@ const Address& checked(const Address& address) {
     return address;
 }
 
+// A display name goes out as it is only when made of letters, digits, spaces, hyphens and
+// apostrophes (RFC 5322 atext). Anything else, such as "Souza, Ana" whose comma would split
+// the address list, goes out as an encoded word.
+std::string display_name(std::string_view name) {
+    bool plain = std::ranges::all_of(name, [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte < 0x80 && (std::isalnum(byte) != 0 || c == ' ' || c == '-' || c == '\'');
+    });
+    if (plain) return std::string(name);
+    return encoded_words(name);
+}
+
 std::string mailbox(const Address& address) {
     const auto& checked_address = checked(address);
     if (checked_address.name.empty()) return "<" + checked_address.email + ">";
-    return encode_header_text(checked_address.name) + " <" + checked_address.email + ">";
+    return display_name(checked_address.name) + " <" + checked_address.email + ">";
 }
 
 // Base64 in lines of 76 characters, as MIME requires.
@@ -74,17 +101,7 @@ std::string boundary() {
 
 std::string encode_header_text(std::string_view text) {
     if (is_header_safe(text)) return std::string(text);
-    std::string out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = std::min(text.size(), start + kWordBytes);
-        // Never split a UTF-8 sequence: back up to the start of a character.
-        while (end < text.size() && end > start && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-        if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?" + encode_base64(text.substr(start, end - start)) + "?=";
-        start = end;
-    }
-    return out;
+    return encoded_words(text);
 }
 
 std::string format(const Message& message, std::chrono::system_clock::time_point now) {

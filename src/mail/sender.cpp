@@ -98,8 +98,10 @@ private:
         if (result == CURLE_OK) return;
         long reply = 0;
         curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply);
-        std::string reason = "SMTP delivery failed: " + std::string(error[0] != '\0' ? error : curl_easy_strerror(result)) +
-                             " (reply " + std::to_string(reply) + ")";
+        std::string reason = "SMTP delivery failed: " + std::string(error[0] != '\0' ? error : curl_easy_strerror(result));
+        if (reply != 0 && reason.find(std::to_string(reply)) == std::string::npos) {
+            reason += " (reply " + std::to_string(reply) + ")";
+        }
         if (is_permanent(reply)) throw jobs::PermanentFailure(reason);
         throw std::runtime_error(reason);
     }

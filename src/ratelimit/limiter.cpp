@@ -43,6 +43,22 @@ std::pair<int, std::chrono::milliseconds> hit_locally(const std::string& key, co
     return {window.count, std::chrono::duration_cast<std::chrono::milliseconds>(window.ends - now)};
 }
 
+void clear_locally(const std::string& key) {
+    std::lock_guard lock(local_mutex);
+    local_windows.erase(key);
+}
+
+boost::asio::awaitable<void> Limiter::clear(std::string_view rule_name, std::string_view key) {
+    std::string redis_key = "rl:" + std::string(rule_name) + ":" + std::string(key);
+    clear_locally(redis_key);
+    try {
+        std::vector<std::string> command{"DEL", redis_key};
+        co_await redis_.command(std::move(command));
+    } catch (const std::exception& error) {
+        log::warn("rate limit not cleared", {{"rule", rule_name}, {"error", error.what()}});
+    }
+}
+
 boost::asio::awaitable<void> Limiter::hit(const Rule& rule, std::string_view key) {
     std::string redis_key = "rl:" + std::string(rule.name) + ":" + std::string(key);
     int count = 0;

@@ -29,6 +29,10 @@ public:
     // over its budget.
     boost::asio::awaitable<void> hit(const Rule& rule, std::string_view key);
 
+    // Starts the budget `rule_name` of `key` again, in Redis and in this process's fallback.
+    // A failure is logged, not thrown: the window then ends on its own.
+    boost::asio::awaitable<void> clear(std::string_view rule_name, std::string_view key);
+
 private:
     redis::Client& redis_;
 };
@@ -36,5 +40,6 @@ private:
 // Counts hits in this process, for when Redis is unreachable. Shared by all I/O threads
 // behind a mutex, which only this fallback path takes.
 std::pair<int, std::chrono::milliseconds> hit_locally(const std::string& key, const Rule& rule);
+void clear_locally(const std::string& key);
 
 }  // namespace bijou::ratelimit

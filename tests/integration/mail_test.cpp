@@ -80,7 +80,7 @@ public:
         environment["BIJOU_MAIL_TRANSPORT"] = "smtp";
         environment["BIJOU_MAIL_SMTP_URL"] = "smtp://127.0.0.1:" + std::to_string(kSmtpPort);
         environment["BIJOU_MAIL_LINK_BASE_URL"] = "https://loja.example";
-        environment["BIJOU_MAIL_TIMEOUT_MS"] = "10000";
+        environment["BIJOU_MAIL_TIMEOUT_MS"] = "1000";
         environment["BIJOU_JOBS_POLL_INTERVAL_MS"] = "50";
         environment["BIJOU_JOBS_CLAIM_IDLE_MS"] = "1500";
         environment["BIJOU_JOBS_RETRY_BASE_MS"] = "1000";
@@ -354,6 +354,18 @@ TEST(Lockout, SendsOneNoticeToTheOwner) {
     // The attempt made during the lock sends nothing more.
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
     EXPECT_EQ(mails_to(email).size(), 2u);
+    EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}}).result_int(), 401);
+
+    // A reset lifts the lock and restarts the account's login budget.
+    ASSERT_EQ(post("/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
+    auto with_reset = wait_for_mails(email, 3);
+    ASSERT_EQ(with_reset.size(), 3u);
+    auto token = token_in(with_reset[2], "/redefinir-senha");
+    // The link works when a mail client upper-cased it.
+    std::string upper = token;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    ASSERT_EQ(post("/v1/auth/password/reset", {{"token", upper}, {"password", "anel de prata lunar"}}).result_int(), 204);
+    EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "anel de prata lunar"}}).result_int(), 200);
 }
 
 TEST(Queue, RefusedRecipientGoesToTheDeadLetterStream) {
@@ -391,6 +403,29 @@ TEST(Queue, RetriesWhileTheMailServerIsDown) {
     start_sink();
     auto mails = wait_for_mails(email, 1, std::chrono::seconds(20));
     EXPECT_EQ(mails.size(), 1u);
+}
+
+TEST(Queue, ARetriedMailWithARetiredLinkIsNotSent) {
+    auto email = unique_email("duas-vezes");
+    register_native(email);
+    ASSERT_EQ(wait_for_mails(email, 1).size(), 1u);
+    sink->stop(SIGTERM);
+    ASSERT_EQ(post("/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
+    ASSERT_EQ(post("/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
+    // Both jobs fail once and wait for a retry.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (redis({"ZCARD", "bijou:jobs:retry"}) != "2\n" && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(redis({"ZCARD", "bijou:jobs:retry"}), "2\n");
+    start_sink();
+    // Only the newer link goes out, and it works.
+    auto mails = wait_for_mails(email, 2);
+    ASSERT_EQ(mails.size(), 2u);
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_EQ(mails_to(email).size(), 2u);
+    auto token = token_in(mails[1], "/redefinir-senha");
+    EXPECT_EQ(post("/v1/auth/password/reset", {{"token", token}, {"password", "anel de prata lunar"}}).result_int(), 204);
 }
 
 TEST(Queue, AJobOfAKilledWorkerIsFinishedByAnother) {

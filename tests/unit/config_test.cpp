@@ -141,6 +141,9 @@ TEST(Config, MailSettingsAreChecked) {
     EXPECT_NE(error_of(std::nullopt, {{"BIJOU_JOBS_RETRY_BASE_MS", "5000"}, {"BIJOU_JOBS_RETRY_MAX_MS", "1000"}})
                   .find("jobs.retry_base_ms"),
               std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_JOBS_CLAIM_IDLE_MS", "1000"}, {"BIJOU_MAIL_TIMEOUT_MS", "20000"}})
+                  .find("jobs.claim_idle_ms"),
+              std::string::npos);
     EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_MAIL_FROM_ADDRESS", "contato@loja.example"}}), "");
 }
 

@@ -80,6 +80,16 @@ TEST(MailFormat, WritesBothPartsInBase64WithCrLf) {
     EXPECT_EQ(std::regex_search(text, std::regex("[^\r]\n")), false);
 }
 
+TEST(MailFormat, EncodesNamesWithSpecialCharacters) {
+    auto message = sample();
+    message.to.name = "Souza, Ana (Loja: Prata)";
+    auto text = bijou::mail::format(message, {});
+    auto to = text.substr(text.find("To: "), text.find("\r\nSubject:") - text.find("To: "));
+    EXPECT_EQ(to.find(','), std::string::npos) << to;
+    EXPECT_EQ(decode_words(to), "Souza, Ana (Loja: Prata)");
+    EXPECT_NE(to.find("<ana@exemplo.com.br>"), std::string::npos);
+}
+
 TEST(MailFormat, RefusesAddressesThatBreakHeaders) {
     auto message = sample();
     message.to.email = "ana@exemplo.com.br>\r\nBcc: outro@exemplo.com";

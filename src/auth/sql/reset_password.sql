@@ -9,3 +9,4 @@ UPDATE app_user
    SET password_hash = $2, failed_login_count = 0, locked_until = NULL,
        email_verified_at = coalesce(email_verified_at, now())
  WHERE id = $1
+RETURNING email
