@@ -61,23 +61,23 @@ std::string without_trailing_slash(std::string url) {
 OidcClient::OidcClient(const OAuthProviderConfig& provider, net::HttpFetcher& fetcher, const Config& config)
     : provider_(provider), fetcher_(fetcher), config_(config) {}
 
-boost::asio::awaitable<json::value> OidcClient::fetch_json(const net::FetchRequest& request, std::string_view what) {
+boost::asio::awaitable<json::value> OidcClient::fetch_json(const net::FetchRequest& request, std::string_view document_name) {
     net::FetchResponse response;
     try {
         response = co_await fetcher_.fetch(request);
     } catch (const net::FetchError& error) {
         throw ApiError(ErrorCode::oauth_provider_unavailable,
-                       provider_.name + " " + std::string(what) + " fetch failed: " + error.what(), {{"provider", provider_.name}});
+                       provider_.name + " " + std::string(document_name) + " fetch failed: " + error.what(), {{"provider", provider_.name}});
     }
     if (response.status != 200) {
         throw ApiError(ErrorCode::oauth_provider_unavailable,
-                       provider_.name + " " + std::string(what) + " returned HTTP " + std::to_string(response.status),
+                       provider_.name + " " + std::string(document_name) + " returned HTTP " + std::to_string(response.status),
                        {{"provider", provider_.name}});
     }
     boost::system::error_code ec;
     auto document = json::parse(response.body, ec);
     if (ec || !document.is_object()) {
-        throw ApiError(ErrorCode::oauth_provider_unavailable, provider_.name + " " + std::string(what) + " is not a JSON object",
+        throw ApiError(ErrorCode::oauth_provider_unavailable, provider_.name + " " + std::string(document_name) + " is not a JSON object",
                        {{"provider", provider_.name}});
     }
     co_return document;

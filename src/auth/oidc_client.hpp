@@ -24,10 +24,10 @@ struct ProviderMetadata {
 };
 
 // One configured OpenID Connect provider: its discovery document, its signing keys and
-// its token endpoint. Discovery and keys are cached for an hour; an ID token signed with
-// an unknown `kid` makes it refetch the keys, at most once a minute, so a provider's key
-// rotation is picked up without letting forged tokens trigger a fetch each. Each I/O
-// thread has its own instance, so it takes no locks; use it only from its io_context.
+// its token endpoint. Discovery and keys are cached for an hour. An ID token signed with
+// an unknown `kid` makes it refetch the keys, at most once a minute, so a key rotation at
+// the provider is picked up while forged tokens cannot cause a fetch each. Each I/O
+// thread has its own instance, which takes no locks, so use it only from its io_context.
 class OidcClient {
 public:
     OidcClient(const OAuthProviderConfig& provider, net::HttpFetcher& fetcher, const Config& config);
@@ -41,7 +41,7 @@ public:
 
     // Redeems an authorization code at the token endpoint with the client secret and the
     // PKCE verifier, and returns the ID token. Throws ApiError(oauth_code_rejected) when
-    // the provider answers invalid_grant, and ApiError(oauth_provider_unavailable) for any
+    // the provider returns invalid_grant, and ApiError(oauth_provider_unavailable) for any
     // other failure.
     boost::asio::awaitable<std::string> exchange_code(const std::string& code, const std::string& code_verifier,
                                                       const std::string& redirect_uri);
@@ -52,7 +52,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
 
-    boost::asio::awaitable<boost::json::value> fetch_json(const net::FetchRequest& request, std::string_view what);
+    boost::asio::awaitable<boost::json::value> fetch_json(const net::FetchRequest& request, std::string_view document_name);
     boost::asio::awaitable<std::shared_ptr<const std::vector<PublicJwk>>> signing_keys(bool after_unknown_kid);
 
     OAuthProviderConfig provider_;

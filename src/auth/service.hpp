@@ -88,13 +88,13 @@ public:
                                                                          const ClientInfo& client);
 
     // Signs in through a social-login provider and opens a session. The account is the
-    // one already linked to (provider, subject); else the account with the same e-mail,
-    // which gets linked; else a new account with a verified e-mail and no password. The
-    // last two happen only when the provider reports the e-mail as verified; otherwise
-    // this throws oauth_email_unverified and changes nothing. Linking an account whose
-    // e-mail was never verified also removes its password and ends its sessions, because
-    // whoever set that password never proved they own the address. Throws
-    // oauth_access_denied for a locked account.
+    // one already linked to (provider, subject). Else it is the account with the same
+    // e-mail, which gets linked, or else a new account with a verified e-mail and no
+    // password. Linking and creating need an e-mail that the provider reports as
+    // verified, or this throws oauth_email_unverified and changes nothing. Linking an
+    // account whose e-mail was never verified also removes its password and ends its
+    // sessions, because whoever set that password never proved they own the address.
+    // Throws oauth_access_denied for a locked account.
     boost::asio::awaitable<std::pair<boost::json::object, Tokens>> sign_in_external(const ExternalIdentity& identity,
                                                                                     const ClientInfo& client);
 

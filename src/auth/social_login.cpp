@@ -31,7 +31,7 @@ bool is_base64url_token(std::string_view text, std::size_t max_length) {
     });
 }
 
-// scheme://host[:port] of an absolute http(s) URL; nullopt for anything else.
+// Returns scheme://host[:port] of an absolute http(s) URL without user info, else nullopt.
 std::optional<std::string> origin_of(std::string_view url) {
     auto parsed = boost::urls::parse_absolute_uri(url);
     if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || !parsed->has_authority() ||
@@ -184,14 +184,14 @@ boost::asio::awaitable<OAuthSignIn> SocialLogin::finish(const OAuthCallback& cal
         // The login is over either way, so its state goes.
         if (callback.state && is_base64url_token(*callback.state, 128)) co_await take_state(*callback.state);
         if (*callback.error == "access_denied") {
-            throw ApiError(ErrorCode::oauth_access_denied, provider.name + " answered access_denied", provider_arg);
+            throw ApiError(ErrorCode::oauth_access_denied, provider.name + " returned error access_denied", provider_arg);
         }
         // The value comes from the query string, so only a plain error code is echoed.
         bool plain = !callback.error->empty() && callback.error->size() <= 64 &&
                      std::ranges::all_of(*callback.error, [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
-        auto shown = plain ? *callback.error : std::string("unknown");
-        throw ApiError(ErrorCode::oauth_authorization_failed, provider.name + " answered error " + shown,
-                       {{"provider", provider.name}, {"error", shown}});
+        auto error_code = plain ? *callback.error : std::string("unknown");
+        throw ApiError(ErrorCode::oauth_authorization_failed, provider.name + " returned error " + error_code,
+                       {{"provider", provider.name}, {"error", error_code}});
     }
     if (!callback.code || callback.code->empty()) throw invalid_parameter("code", "required");
     if (!callback.state || callback.state->empty()) throw invalid_parameter("state", "required");

@@ -40,7 +40,7 @@ struct OAuthCallback {
 struct OAuthSignIn {
     boost::json::object user;
     Tokens tokens;
-    // Where to send the browser: an allowed `return_to`, else oauth.storefront_url.
+    // Destination of the browser: the allowed `return_to` of the start, else oauth.storefront_url.
     std::string return_to;
 };
 

@@ -40,10 +40,10 @@ enum class ErrorCode {
     // A social-login callback whose `state` is unknown, already used or expired, belongs
     // to another provider, or comes without the browser cookie set when the login started.
     oauth_invalid_state,
-    // The provider answered the authorization request with error=access_denied (the
-    // customer declined), or the linked account may not sign in.
+    // The provider returned error=access_denied to the authorization request because the
+    // customer declined, or the account to sign in to is locked.
     oauth_access_denied,
-    // The provider answered the authorization request with another error, or with an
+    // The provider returned another error to the authorization request, or a callback
     // `iss` parameter that is not its issuer.
     oauth_authorization_failed,
     // The provider's token endpoint rejected the authorization code: expired, already

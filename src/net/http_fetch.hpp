@@ -43,8 +43,9 @@ FetchResponse fetch_blocking(const FetchRequest& request);
 
 // Runs outbound HTTP requests with libcurl on a bounded thread pool, so that the I/O
 // threads never block on a slow remote server. At most `threads` requests run at once and
-// at most `max_pending` run or wait; past that fetch() throws ApiError(service_unavailable)
-// at once instead of queueing without bound. Shared by all I/O threads.
+// at most `max_pending` run or wait. Past that, fetch() throws
+// ApiError(service_unavailable) at once instead of queueing without bound. Shared by all
+// I/O threads.
 class HttpFetcher {
 public:
     HttpFetcher(std::size_t threads, std::size_t max_pending);
