@@ -21,6 +21,12 @@ constexpr std::string_view kStateKeyPrefix = "oauth_state:";
 constexpr std::chrono::seconds kStartIpWindow{5 * 60};
 constexpr std::size_t kMaxReturnToBytes = 2048;
 
+// The Redis key of a login's state. It holds the SHA-256 of the state, so a Redis dump
+// shows no value that a callback would accept.
+std::string state_key(std::string_view state) {
+    return std::string(kStateKeyPrefix) + sha256_hex(state);
+}
+
 std::string query_encode(std::string_view text) {
     return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
@@ -144,7 +150,7 @@ boost::asio::awaitable<OAuthStart> SocialLogin::start(const std::string& provide
                         {"code_verifier", verifier},
                         {"return_to", destination},
                         {"binding", sha256_hex(started.browser_binding)}};
-    std::vector<std::string> command{"SET", std::string(kStateKeyPrefix) + state, json::serialize(stored), "EX",
+    std::vector<std::string> command{"SET", state_key(state), json::serialize(stored), "EX",
                                      std::to_string(config_.oauth.state_ttl.count()), "NX"};
     try {
         auto reply = co_await redis_.command(command);
@@ -164,7 +170,7 @@ boost::asio::awaitable<OAuthStart> SocialLogin::start(const std::string& provide
 }
 
 boost::asio::awaitable<std::optional<std::string>> SocialLogin::take_state(const std::string& state) {
-    std::vector<std::string> command{"GETDEL", std::string(kStateKeyPrefix) + state};
+    std::vector<std::string> command{"GETDEL", state_key(state)};
     redis::Reply reply;
     try {
         reply = co_await redis_.command(command);
