@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: starts the local stack (PostgreSQL, Redis), migrates, seeds and serves the API
-# in the foreground. Ctrl-C, or `make stop` from another shell, stops all of it.
+# `make run`: starts the local stack (PostgreSQL, Redis), migrates, seeds, and runs the API
+# and the job worker in the foreground. Ctrl-C, or `make stop` from another shell, stops
+# all of it. E-mails are written to the worker's output instead of being sent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ export BIJOU_HTTP_CORS_ALLOWED_ORIGINS="${BIJOU_HTTP_CORS_ALLOWED_ORIGINS:-http:
 # or a test suite. The per-account login budget and lockout stay as configured.
 export BIJOU_AUTH_REGISTER_LIMIT_PER_IP="${BIJOU_AUTH_REGISTER_LIMIT_PER_IP:-10000}"
 export BIJOU_AUTH_LOGIN_LIMIT_PER_IP="${BIJOU_AUTH_LOGIN_LIMIT_PER_IP:-10000}"
+export BIJOU_AUTH_RESET_LIMIT_PER_IP="${BIJOU_AUTH_RESET_LIMIT_PER_IP:-10000}"
 # The local stack serves plain http://, where browsers drop Secure cookies.
 export BIJOU_AUTH_COOKIE_SECURE="${BIJOU_AUTH_COOKIE_SECURE:-false}"
 
@@ -32,17 +34,21 @@ export BIJOU_AUTH_COOKIE_SECURE="${BIJOU_AUTH_COOKIE_SECURE:-false}"
 
 stop_all() {
     trap - INT TERM EXIT
-    if [ -s "$state/serve.pid" ]; then
-        kill "$(cat "$state/serve.pid")" 2>/dev/null || true
-        wait "$(cat "$state/serve.pid")" 2>/dev/null || true
-        rm -f "$state/serve.pid"
-    fi
+    for process in serve worker; do
+        if [ -s "$state/$process.pid" ]; then
+            kill "$(cat "$state/$process.pid")" 2>/dev/null || true
+            wait "$(cat "$state/$process.pid")" 2>/dev/null || true
+            rm -f "$state/$process.pid"
+        fi
+    done
     scripts/stack.sh stop "$state"
 }
 trap stop_all INT TERM EXIT
 
 "$bijou" serve &
 echo $! >"$state/serve.pid"
+"$bijou" worker &
+echo $! >"$state/worker.pid"
 
 for _ in $(seq 100); do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
@@ -55,6 +61,7 @@ Bijou is running:
   Collections  http://127.0.0.1:$port/v1/collections
   Contract     http://127.0.0.1:$port/openapi.json
   Readiness    http://127.0.0.1:$port/readyz
+  Worker       e-mails appear in this output ("e-mail not sent (mail.transport is log)")
   PostgreSQL   postgresql://bijou@127.0.0.1:$pg_port/bijou
   Redis        redis://127.0.0.1:$redis_port/0
 Press Ctrl-C to stop (or run 'make stop' in another shell).

@@ -3,8 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state=.local/dev
-if [ -s "$state/serve.pid" ]; then
-    kill "$(cat "$state/serve.pid")" 2>/dev/null || true
-    rm -f "$state/serve.pid"
-fi
+for process in serve worker; do
+    if [ -s "$state/$process.pid" ]; then
+        kill "$(cat "$state/$process.pid")" 2>/dev/null || true
+        rm -f "$state/$process.pid"
+    fi
+done
 scripts/stack.sh stop "$state"

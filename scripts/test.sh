@@ -8,8 +8,13 @@ state=.local/test
 pg_port=${TEST_PG_PORT:-55433}
 redis_port=${TEST_REDIS_PORT:-56380}
 
+# The logs of the servers the tests started outlive the stack, for reading after a failure.
+logs=.local/test-logs
 cleanup() {
     scripts/stack.sh stop "$state" >/dev/null 2>&1 || true
+    if compgen -G "$state/*.log" >/dev/null; then
+        rm -rf "$logs" && mkdir -p "$logs" && cp "$state"/*.log "$logs"/
+    fi
     rm -rf "$state"
 }
 trap cleanup EXIT
@@ -23,5 +28,6 @@ export BIJOU_TEST_REDIS_PORT="$redis_port"
 export BIJOU_TEST_STATE="$PWD/$state"
 export BIJOU_BINARY="$PWD/build/release/src/bijou"
 export BIJOU_SOURCE_DIR="$PWD"
+export BIJOU_TEST_NODE="$(command -v node)"
 
 ctest --test-dir build/release --output-on-failure --timeout 600 "$@"

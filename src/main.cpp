@@ -1,5 +1,6 @@
 // Command-line entry point: parses the command and dispatches; the work lives elsewhere.
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "admin/service.hpp"
 #include "app/serve.hpp"
+#include "app/worker.hpp"
 #include "auth/keys.hpp"
 #include "catalog/seed.hpp"
 #include "core/config.hpp"
@@ -24,6 +26,7 @@ Back end of the Bijou artisan-jewelry shop.
 
 Commands:
   serve            Run the HTTP API.
+  worker           Run background jobs (e-mails) from the queue.
   migrate up       Apply pending database migrations.
   migrate status   List applied and pending migrations.
   seed             Load the demo catalogue (idempotent).
@@ -46,6 +49,17 @@ constexpr const char* kServeHelp = R"(Usage: bijou [--config FILE] serve
 Runs the HTTP API on http.host:http.port with http.threads I/O threads (0 = one per
 core). SIGINT or SIGTERM starts a graceful drain: /readyz turns 503, new connections are
 refused, and requests in flight get up to http.drain_timeout_ms to finish.
+)";
+
+constexpr const char* kWorkerHelp = R"(Usage: bijou [--config FILE] worker
+
+Relays jobs from the outbox table to the Redis stream bijou:jobs and runs them as one
+consumer of the group "workers", up to jobs.concurrency at once. A failed job is retried
+with exponential backoff (jobs.retry_base_ms doubled per attempt, up to jobs.retry_max_ms)
+and after jobs.max_attempts goes to the stream bijou:jobs:dead. A job left unacknowledged
+for jobs.claim_idle_ms by a worker that died is taken over by another. Run as many worker
+processes as the load needs. E-mails go out through mail.transport (log or smtp).
+SIGINT or SIGTERM stops taking jobs and lets running ones end.
 )";
 
 constexpr const char* kMigrateHelp = R"(Usage: bijou [--config FILE] migrate up|status
@@ -93,6 +107,7 @@ constexpr const char* kVersion = "0.1.0";
 // Returns the help text of a command, or nullptr for an unknown command.
 const char* command_help(const std::string& command) {
     if (command == "serve") return kServeHelp;
+    if (command == "worker") return kWorkerHelp;
     if (command == "migrate") return kMigrateHelp;
     if (command == "seed") return kSeedHelp;
     if (command == "keys") return kKeysHelp;
@@ -172,6 +187,11 @@ int main(int argc, char** argv) {
         std::cerr << "bijou: libsodium failed to initialize\n";
         return 1;
     }
+    // Before any thread starts: libcurl's global set-up is not thread-safe.
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        std::cerr << "bijou: libcurl failed to initialize\n";
+        return 1;
+    }
 
     bijou::Config config;
     try {
@@ -185,6 +205,10 @@ int main(int argc, char** argv) {
         if (command == "serve") {
             bijou::log::init(config.log_level);
             return bijou::app::serve(config);
+        }
+        if (command == "worker") {
+            bijou::log::init(config.log_level);
+            return bijou::app::work(config);
         }
         if (command == "migrate") {
             std::string action = words.size() > 1 ? words[1] : "";

@@ -38,12 +38,13 @@ struct Shard {
           keys(pool, config),
           limiter(redis),
           accounts(pool, keys, hashes, limiter, config),
+          email_flows(pool, hashes, limiter, config),
           admins(pool, keys, hashes, limiter, config),
           social(redis, fetcher, accounts, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
-        auth::add_routes(pipeline, keys, accounts, config);
+        auth::add_routes(pipeline, keys, accounts, email_flows, config);
         auth::add_oauth_routes(pipeline, social, config);
         admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
@@ -56,6 +57,7 @@ struct Shard {
     auth::KeyStore keys;
     ratelimit::Limiter limiter;
     auth::AccountService accounts;
+    auth::EmailFlows email_flows;
     admin::AdminService admins;
     auth::SocialLogin social;
     http::Pipeline pipeline;

@@ -173,7 +173,8 @@ void set_session_cookies(http::Response& response, const Tokens& tokens, const s
     response.insert(field::set_cookie, cookie(kCsrfCookie, csrf, "/", false, config.auth.refresh_absolute_ttl, config));
 }
 
-void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, const Config& config) {
+void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, EmailFlows& flows,
+                const Config& config) {
     using http::Verb;
     using Awaitable = boost::asio::awaitable<http::Response>;
 
@@ -289,6 +290,43 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         body.finish();
         auto user = co_await accounts.update_profile(principal.user_id, change);
         co_return http::json_response(request, json::serialize(user));
+    });
+
+    pipeline.add(Verb::post, "/v1/auth/verify-email", [&accounts, &flows](http::Request& request) -> Awaitable {
+        http::BodyReader body(request, {"token"});
+        auto token = body.string("token", true, 256);
+        body.finish();
+        auto user_id = co_await flows.verify_email(*token);
+        auto user = co_await accounts.profile(user_id);
+        json::object answer{{"user", user}};
+        co_return http::json_response(request, json::serialize(answer));
+    });
+
+    pipeline.add(Verb::post, "/v1/auth/verify-email/resend", [&accounts, &flows](http::Request& request) -> Awaitable {
+        auto principal = co_await accounts.authenticate(request.raw[field::authorization]);
+        co_await flows.resend_verification(principal.user_id);
+        co_return http::Response{http::Status::accepted, request.raw.version()};
+    });
+
+    pipeline.add(Verb::post, "/v1/auth/password/forgot", [&flows](http::Request& request) -> Awaitable {
+        http::BodyReader body(request, {"email"});
+        auto email = body.string("email", true, 254);
+        if (email && !is_plausible_email(*email)) body.add_error("email", "invalid_email");
+        body.finish();
+        auto normalized_email = lower_ascii(*email);
+        auto client = client_of(request);
+        co_await flows.request_password_reset(normalized_email, client);
+        co_return http::Response{http::Status::accepted, request.raw.version()};
+    });
+
+    pipeline.add(Verb::post, "/v1/auth/password/reset", [&flows, &config](http::Request& request) -> Awaitable {
+        http::BodyReader body(request, {"token", "password"});
+        auto token = body.string("token", true, 256);
+        auto password = body.string("password", true, PasswordPolicy{}.max_length);
+        check_password(body, password);
+        body.finish();
+        co_await flows.reset_password(*token, *password);
+        co_return cleared_cookies(request, config);
     });
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/email_flows.hpp"
 #include "auth/keys.hpp"
 #include "auth/service.hpp"
 #include "http/pipeline.hpp"
@@ -20,7 +21,9 @@ std::string new_csrf_token();
 // scoped to /v1/auth) and `csrf`, which the client echoes in X-CSRF-Token.
 void set_session_cookies(http::Response& response, const Tokens& tokens, const std::string& csrf, const Config& config);
 
-// Registers /.well-known/jwks.json, the customer /v1/auth endpoints and /v1/me.
-void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, const Config& config);
+// Registers /.well-known/jwks.json, the customer /v1/auth endpoints (the e-mailed flows
+// included) and /v1/me.
+void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, EmailFlows& flows,
+                const Config& config);
 
 }  // namespace bijou::auth

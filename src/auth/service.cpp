@@ -8,6 +8,7 @@
 #include "auth/tokens.hpp"
 #include "auth_sql.hpp"
 #include "core/log.hpp"
+#include "jobs/outbox.hpp"
 
 namespace bijou::auth {
 
@@ -132,6 +133,8 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::register
                            {{"field", email ? "e-mail" : "CPF"}}, {FieldError{field, "taken", {}}});
         }
         std::string user_id(inserted.text(0, 0));
+        json::object payload{{"user_id", user_id}};
+        co_await jobs::enqueue(connection, "mail.verify_email", payload);
         auto tokens = co_await open_session(connection, user_id, client);
         co_return std::make_pair(user_id, tokens);
     });
@@ -166,11 +169,16 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
     if (found && !verified) {
         db::Params failure_params{std::string(rows.text(0, 0)), std::to_string(config_.auth.lockout_threshold),
                                   std::to_string(config_.auth.lockout_duration.count())};
-        auto locked = co_await pool_.query(kRecordFailedLogin, failure_params);
-        if (locked.rows() == 1 && locked.boolean(0, 0)) {
-            // TODO: e-mail the owner about the lock once the job queue and mailer exist.
-            log::warn("account locked after failed logins", {{"user_id", rows.text(0, 0)}});
-        }
+        std::string failed_user(rows.text(0, 0));
+        // The lock and the e-mail that tells the owner about it commit together.
+        co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+            auto locked = co_await connection.execute(kRecordFailedLogin, failure_params);
+            if (locked.rows() == 1 && locked.boolean(0, 0)) {
+                json::object payload{{"user_id", failed_user}};
+                co_await jobs::enqueue(connection, "mail.account_locked", payload);
+                log::warn("account locked after failed logins", {{"user_id", failed_user}});
+            }
+        });
     }
     if (!found || !verified || !rows.boolean(0, 2)) {
         log::warn("login failed", {{"known_email", found}});

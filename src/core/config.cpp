@@ -78,6 +78,19 @@ std::string parse_nonempty(const std::string& key, const RawValue& raw) {
     return text;
 }
 
+// A bare e-mail address (no display name) that can go into a mail header as it is.
+std::string parse_email(const std::string& key, const RawValue& raw) {
+    const auto& text = scalar(key, raw);
+    auto at = text.find('@');
+    bool plain = std::ranges::all_of(text, [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && c != 0x7f && c != '<' && c != '>' && c != '"' && c != ',';
+    });
+    if (!plain || at == std::string::npos || at == 0 || at + 1 == text.size() || text.find('@', at + 1) != std::string::npos) {
+        throw ConfigError(key + ": expected an e-mail address such as nao-responda@loja.example, got '" + text + "'");
+    }
+    return text;
+}
+
 // An IPv4 or IPv6 address literal to listen on; host names are not resolved.
 std::string parse_ip_address(const std::string& key, const RawValue& raw) {
     const auto& text = scalar(key, raw);
@@ -190,6 +203,12 @@ const std::vector<KeySpec>& key_specs() {
         {"auth.register_limit_per_ip", [](Config& c, auto& k, auto& v) {
              c.auth.register_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
          }},
+        {"auth.reset_limit_per_ip", [](Config& c, auto& k, auto& v) {
+             c.auth.reset_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
+        {"auth.reset_limit_per_account", [](Config& c, auto& k, auto& v) {
+             c.auth.reset_limit_per_account = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
         {"auth.lockout_threshold", [](Config& c, auto& k, auto& v) {
              c.auth.lockout_threshold = static_cast<int>(parse_integer(k, v, 1, 1000));
          }},
@@ -201,6 +220,27 @@ const std::vector<KeySpec>& key_specs() {
              c.oauth.state_ttl = std::chrono::seconds(parse_integer(k, v, 60, 3600));
          }},
         {"oauth.http_timeout_ms", [](Config& c, auto& k, auto& v) { c.oauth.http_timeout = parse_ms(k, v, 100, 60'000); }},
+        {"jobs.poll_interval_ms", [](Config& c, auto& k, auto& v) { c.jobs.poll_interval = parse_ms(k, v, 10, 60'000); }},
+        {"jobs.claim_idle_ms", [](Config& c, auto& k, auto& v) { c.jobs.claim_idle = parse_ms(k, v, 500, 24 * 3'600'000LL); }},
+        {"jobs.max_attempts", [](Config& c, auto& k, auto& v) {
+             c.jobs.max_attempts = static_cast<int>(parse_integer(k, v, 1, 100));
+         }},
+        {"jobs.retry_base_ms", [](Config& c, auto& k, auto& v) { c.jobs.retry_base = parse_ms(k, v, 10, 3'600'000); }},
+        {"jobs.retry_max_ms", [](Config& c, auto& k, auto& v) { c.jobs.retry_max = parse_ms(k, v, 10, 24 * 3'600'000LL); }},
+        {"jobs.concurrency", [](Config& c, auto& k, auto& v) {
+             c.jobs.concurrency = static_cast<int>(parse_integer(k, v, 1, 256));
+         }},
+        {"mail.transport", [](Config& c, auto& k, auto& v) { c.mail.transport = parse_choice(k, v, {"log", "smtp"}); }},
+        {"mail.smtp_url", [](Config& c, auto& k, auto& v) { c.mail.smtp_url = parse_url(k, v, {"smtp", "smtps"}); }},
+        {"mail.smtp_username", [](Config& c, auto& k, auto& v) { c.mail.smtp_username = scalar(k, v); }},
+        {"mail.smtp_password", [](Config& c, auto& k, auto& v) { c.mail.smtp_password = scalar(k, v); }},
+        {"mail.require_tls", [](Config& c, auto& k, auto& v) {
+             c.mail.require_tls = parse_choice(k, v, {"true", "false"}) == "true";
+         }},
+        {"mail.timeout_ms", [](Config& c, auto& k, auto& v) { c.mail.timeout = parse_ms(k, v, 100, 600'000); }},
+        {"mail.from_address", [](Config& c, auto& k, auto& v) { c.mail.from_address = parse_email(k, v); }},
+        {"mail.from_name", [](Config& c, auto& k, auto& v) { c.mail.from_name = parse_nonempty(k, v); }},
+        {"mail.link_base_url", [](Config& c, auto& k, auto& v) { c.mail.link_base_url = parse_url(k, v, {"http", "https"}); }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };
@@ -365,6 +405,15 @@ void check_production(const Config& config) {
     if (!config.oauth.providers.empty() && !config.oauth.storefront_url.starts_with("https://")) {
         throw ConfigError("oauth.storefront_url: must use https:// when env is production");
     }
+    if (config.mail.transport != "smtp") {
+        throw ConfigError("mail.transport: must be smtp when env is production");
+    }
+    if (!config.mail.require_tls && !config.mail.smtp_url.starts_with("smtps://")) {
+        throw ConfigError("mail.require_tls: must be true (or mail.smtp_url smtps://) when env is production");
+    }
+    if (!config.mail.link_base_url.starts_with("https://")) {
+        throw ConfigError("mail.link_base_url: must use https:// when env is production");
+    }
 }
 
 }  // namespace
@@ -401,6 +450,9 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
         if (found != raw.end()) spec.set(config, spec.name, found->second);
     }
     load_oauth_providers(raw, env, config);
+    if (config.jobs.retry_base > config.jobs.retry_max) {
+        throw ConfigError("jobs.retry_base_ms: must not exceed jobs.retry_max_ms");
+    }
     if (config.auth.refresh_idle_ttl > config.auth.refresh_absolute_ttl) {
         throw ConfigError("auth.refresh_idle_ttl_s: must not exceed auth.refresh_absolute_ttl_s");
     }

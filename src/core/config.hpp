@@ -67,6 +67,10 @@ struct AuthConfig {
     int login_limit_per_ip = 30;
     int login_limit_per_account = 10;
     int register_limit_per_ip = 10;
+    // Password-reset requests per client IP and per e-mail address in an hour; the
+    // per-address budget also caps requests for a new verification e-mail.
+    int reset_limit_per_ip = 10;
+    int reset_limit_per_account = 5;
     // Wrong passwords in a row that lock an account, and for how long.
     int lockout_threshold = 10;
     std::chrono::seconds lockout_duration{15 * 60};
@@ -93,6 +97,40 @@ struct OAuthConfig {
     std::vector<OAuthProviderConfig> providers;
 };
 
+// The background job queue: the outbox relay and the Redis Streams consumers of `bijou worker`.
+struct JobsConfig {
+    // How often the relay looks for new outbox rows and due retries.
+    Milliseconds poll_interval{250};
+    // A job whose worker has not acknowledged it for this long is taken over by another
+    // worker (the first one is presumed dead). Must exceed the longest job.
+    Milliseconds claim_idle{60'000};
+    // Attempts before a failing job goes to the dead-letter stream, and the delay before
+    // the first retry, doubled on each attempt up to retry_max.
+    int max_attempts = 8;
+    Milliseconds retry_base{2'000};
+    Milliseconds retry_max{15 * 60'000};
+    // Jobs one worker process runs at once.
+    int concurrency = 4;
+};
+
+// Outgoing e-mail, sent by the worker.
+struct MailConfig {
+    // "log" writes each message to the log instead of sending it (the local stack);
+    // "smtp" sends it to smtp_url.
+    std::string transport = "log";
+    // smtp://host:port (STARTTLS when the server offers it, required when require_tls) or
+    // smtps://host:port.
+    std::string smtp_url = "smtp://127.0.0.1:1025";
+    std::string smtp_username;
+    std::string smtp_password;
+    bool require_tls = false;
+    Milliseconds timeout{20'000};
+    std::string from_address = "nao-responda@bijou.example";
+    std::string from_name = "Bijou";
+    // Where the links in e-mails point: the storefront pages that finish each flow.
+    std::string link_base_url = "http://localhost:3000";
+};
+
 struct Config {
     // development, test or production.
     std::string env = "development";
@@ -102,6 +140,8 @@ struct Config {
     RedisConfig redis;
     CatalogConfig catalog;
     AuthConfig auth;
+    JobsConfig jobs;
+    MailConfig mail;
     OAuthConfig oauth;
     std::string seed_dir = "data/seed";
     // Folder served under /media/ by the filesystem object storage.

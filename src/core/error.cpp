@@ -10,6 +10,7 @@ int http_status(ErrorCode code) {
         case ErrorCode::invalid_credentials: return 401;
         case ErrorCode::unauthorized: return 401;
         case ErrorCode::invalid_refresh_token: return 401;
+        case ErrorCode::invalid_email_token: return 400;
         case ErrorCode::account_exists: return 409;
         case ErrorCode::csrf_rejected: return 403;
         case ErrorCode::rate_limited: return 429;
@@ -44,6 +45,7 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::invalid_credentials: return "invalid_credentials";
         case ErrorCode::unauthorized: return "unauthorized";
         case ErrorCode::invalid_refresh_token: return "invalid_refresh_token";
+        case ErrorCode::invalid_email_token: return "invalid_email_token";
         case ErrorCode::account_exists: return "account_exists";
         case ErrorCode::csrf_rejected: return "csrf_rejected";
         case ErrorCode::rate_limited: return "rate_limited";

@@ -25,6 +25,9 @@ enum class ErrorCode {
     unauthorized,
     // A refresh token that is unknown, expired, revoked or already used.
     invalid_refresh_token,
+    // An e-mail verification or password-reset token that is unknown, expired or already
+    // used, or was sent to an address the account no longer has.
+    invalid_email_token,
     // Registration with an e-mail address or CPF that another account has.
     account_exists,
     // Too many requests for one budget (login attempts per IP or per account, sign-ups per

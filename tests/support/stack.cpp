@@ -1,6 +1,9 @@
 #include "support/stack.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +123,43 @@ void set_redis_running(bool running) {
     if (running) argv.push_back(required_env("BIJOU_TEST_REDIS_PORT"));
     std::string output;
     if (run_command(argv, {}, &output) != 0) throw std::runtime_error("scripts/stack.sh failed: " + output);
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                           const std::string& log_name) {
+    auto log_path = required_env("BIJOU_TEST_STATE") + "/" + log_name + ".log";
+    int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    pid_ = spawn(argv, env, log_fd);
+    close(log_fd);
+}
+
+ChildProcess::~ChildProcess() {
+    stop(SIGTERM);
+}
+
+int ChildProcess::stop(int signal) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void wait_for_port(std::uint16_t port, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bool open = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        close(fd);
+        if (open) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("nothing listens on 127.0.0.1:" + std::to_string(port));
 }
 
 ServerProcess::ServerProcess(std::uint16_t port, std::map<std::string, std::string> env) : port_(port) {

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -26,6 +27,28 @@ std::string fresh_database(const std::string& name);
 // Stops or starts the test stack's Redis server through scripts/stack.sh, to test how
 // the server behaves without it. Throws std::runtime_error with the script's output.
 void set_redis_running(bool running);
+
+// A child process whose output goes to BIJOU_TEST_STATE/<log_name>.log, stopped with
+// SIGTERM on destruction.
+class ChildProcess {
+public:
+    ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                 const std::string& log_name);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    pid_t pid() const { return pid_; }
+    // Sends `signal` and waits for the exit; returns the exit status (128 + signal when
+    // killed by one), or -1 when already stopped.
+    int stop(int signal);
+
+private:
+    pid_t pid_ = -1;
+};
+
+// Waits until something accepts TCP connections on 127.0.0.1:port; throws after `timeout`.
+void wait_for_port(std::uint16_t port, std::chrono::milliseconds timeout);
 
 // A `bijou serve` child process on 127.0.0.1:port, stopped with SIGTERM on destruction.
 class ServerProcess {

@@ -115,9 +115,33 @@ TEST(Config, ProductionRejectsDevelopmentDefaults) {
     EXPECT_NE(error_of(std::nullopt, {{"BIJOU_ENV", "production"}, {"BIJOU_AUTH_MASTER_KEY", kMasterKey}})
                   .find("http.public_base_url"),
               std::string::npos);
-    EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_ENV", "production"}, {"BIJOU_AUTH_MASTER_KEY", kMasterKey},
-                                      {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://loja.example"}}),
-              "");
+    std::map<std::string, std::string> production{{"BIJOU_ENV", "production"},
+                                                  {"BIJOU_AUTH_MASTER_KEY", kMasterKey},
+                                                  {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://loja.example"}};
+    EXPECT_NE(error_of(std::nullopt, production).find("mail.transport"), std::string::npos);
+    production["BIJOU_MAIL_TRANSPORT"] = "smtp";
+    EXPECT_NE(error_of(std::nullopt, production).find("mail.require_tls"), std::string::npos);
+    production["BIJOU_MAIL_SMTP_URL"] = "smtps://smtp.loja.example:465";
+    EXPECT_NE(error_of(std::nullopt, production).find("mail.link_base_url"), std::string::npos);
+    production["BIJOU_MAIL_LINK_BASE_URL"] = "https://loja.example";
+    EXPECT_EQ(error_of(std::nullopt, production), "");
+    production["BIJOU_MAIL_SMTP_URL"] = "smtp://smtp.loja.example:587";
+    production["BIJOU_MAIL_REQUIRE_TLS"] = "true";
+    EXPECT_EQ(error_of(std::nullopt, production), "");
+}
+
+TEST(Config, MailSettingsAreChecked) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_MAIL_TRANSPORT", "sendmail"}}).find("mail.transport"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_MAIL_SMTP_URL", "http://smtp.loja.example"}}).find("mail.smtp_url"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_MAIL_FROM_ADDRESS", "Loja <a@b.c>"}}).find("mail.from_address"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_MAIL_FROM_ADDRESS", "sem-arroba"}}).find("mail.from_address"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_JOBS_RETRY_BASE_MS", "5000"}, {"BIJOU_JOBS_RETRY_MAX_MS", "1000"}})
+                  .find("jobs.retry_base_ms"),
+              std::string::npos);
+    EXPECT_EQ(error_of(std::nullopt, {{"BIJOU_MAIL_FROM_ADDRESS", "contato@loja.example"}}), "");
 }
 
 TEST(Config, MasterKeyMustBe32Bytes) {

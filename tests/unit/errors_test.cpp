@@ -18,7 +18,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::unsupported_media_type, ErrorCode::payload_too_large, ErrorCode::headers_too_large,
     ErrorCode::request_timeout, ErrorCode::service_unavailable,   ErrorCode::internal_error,
     ErrorCode::validation_failed, ErrorCode::invalid_credentials, ErrorCode::unauthorized,
-    ErrorCode::invalid_refresh_token, ErrorCode::account_exists, ErrorCode::csrf_rejected, ErrorCode::rate_limited,
+    ErrorCode::invalid_refresh_token, ErrorCode::invalid_email_token, ErrorCode::account_exists, ErrorCode::csrf_rejected, ErrorCode::rate_limited,
     ErrorCode::permission_denied, ErrorCode::oauth_provider_not_found, ErrorCode::oauth_invalid_state,
     ErrorCode::oauth_access_denied, ErrorCode::oauth_authorization_failed, ErrorCode::oauth_code_rejected,
     ErrorCode::oauth_invalid_id_token, ErrorCode::oauth_email_unverified, ErrorCode::oauth_provider_unavailable,
@@ -42,6 +42,7 @@ TEST(ErrorMapping, StatusPerCode) {
     EXPECT_EQ(bijou::http_status(ErrorCode::invalid_credentials), 401);
     EXPECT_EQ(bijou::http_status(ErrorCode::unauthorized), 401);
     EXPECT_EQ(bijou::http_status(ErrorCode::invalid_refresh_token), 401);
+    EXPECT_EQ(bijou::http_status(ErrorCode::invalid_email_token), 400);
     EXPECT_EQ(bijou::http_status(ErrorCode::account_exists), 409);
     EXPECT_EQ(bijou::http_status(ErrorCode::csrf_rejected), 403);
     EXPECT_EQ(bijou::http_status(ErrorCode::rate_limited), 429);
