@@ -328,6 +328,25 @@ TEST(OauthLogin, LinksVerifiedEmailToPasswordAccount) {
     EXPECT_EQ(refreshed.result_int(), 401);
 }
 
+TEST(OauthLogin, LinkKeepsPasswordOfVerifiedAccount) {
+    auto subject = unique("lia");
+    auto email = email_of(subject);
+    auto registered = register_native(email);
+    auto user_id = std::string(registered["user"].as_object()["id"].as_string());
+    // As if the customer had opened the verification link.
+    query("UPDATE app_user SET email_verified_at = now() WHERE id = '" + user_id + "'");
+
+    provider->add_account(subject, email, true, "Lia");
+    auto response = login(subject);
+    ASSERT_EQ(response.result_int(), 302) << response.body();
+    EXPECT_EQ(profile_after(response)["id"].as_string(), user_id);
+    EXPECT_EQ(password_login(email).result_int(), 200);
+    json::object refresh_body{{"refresh_token", registered["refresh_token"]}};
+    auto refreshed = bijou::testing::request(kPort, http::verb::post, "/v1/auth/refresh",
+                                             {{"Content-Type", "application/json"}}, json::serialize(refresh_body));
+    EXPECT_EQ(refreshed.result_int(), 200) << refreshed.body();
+}
+
 TEST(OauthLogin, UnverifiedEmailCreatesNothing) {
     auto subject = unique("davi");
     provider->add_account(subject, email_of(subject), false, "Davi");
