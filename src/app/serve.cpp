@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "admin/routes.hpp"
+#include "auth/oauth_routes.hpp"
 #include "auth/routes.hpp"
 #include "cart/routes.hpp"
 #include "catalog/routes.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
 #include "http/server.hpp"
+#include "net/http_fetch.hpp"
 #include "ops/routes.hpp"
 #include "redis/client.hpp"
 
@@ -29,7 +31,7 @@ namespace {
 // Everything one I/O thread owns. Shards share nothing but the configuration and the
 // draining flag, so request handling takes no locks.
 struct Shard {
-    Shard(const Config& config, const std::atomic<bool>& draining, auth::HashPool& hashes)
+    Shard(const Config& config, const std::atomic<bool>& draining, auth::HashPool& hashes, net::HttpFetcher& fetcher)
         : io(1),
           pool(io, config.database),
           redis(io, config.redis),
@@ -40,6 +42,7 @@ struct Shard {
           email_flows(pool, hashes, limiter, config),
           carts(pool, config),
           admins(pool, keys, hashes, limiter, config),
+          social(redis, fetcher, accounts, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
         catalog::add_routes(pipeline, catalog, config);
@@ -48,6 +51,7 @@ struct Shard {
                              return carts.merge_guest(user_id, token);
                          });
         cart::add_routes(pipeline, carts, accounts);
+        auth::add_oauth_routes(pipeline, social, config);
         admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
@@ -62,6 +66,7 @@ struct Shard {
     auth::EmailFlows email_flows;
     cart::Service carts;
     admin::AdminService admins;
+    auth::SocialLogin social;
     http::Pipeline pipeline;
     http::Server server;
 };
@@ -79,11 +84,15 @@ int serve(const Config& config) {
     // Password hashing runs beside the I/O threads, one hash per core at a time, with at
     // most 64 running or waiting before logins get 503.
     auth::HashPool hashes(thread_count, 64);
+    // Social login calls providers with libcurl, which blocks, so the calls run on their
+    // own threads. Four at once cover the few requests of each login (discovery and keys
+    // are cached); at most 64 run or wait before logins get 503.
+    net::HttpFetcher fetcher(4, 64);
 
     std::vector<std::unique_ptr<Shard>> shards;
     std::uint16_t port = config.http.port;
     for (unsigned i = 0; i < thread_count; ++i) {
-        shards.push_back(std::make_unique<Shard>(config, draining, hashes));
+        shards.push_back(std::make_unique<Shard>(config, draining, hashes, fetcher));
         port = shards.back()->server.listen(port, i == 0);
         shards.back()->server.start();
     }

@@ -36,6 +36,8 @@ std::string lower_ascii(std::string text) {
     return text;
 }
 
+}  // namespace
+
 // Finds a cookie's value in a Cookie header ("a=1; b=2").
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
     while (!header.empty()) {
@@ -48,6 +50,8 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
     }
     return std::nullopt;
 }
+
+namespace {
 
 ClientInfo client_of(const http::Request& request) {
     return ClientInfo{std::string(request.raw[field::user_agent]), request.remote_address};
@@ -76,17 +80,11 @@ http::Response token_response(const http::Request& request, const json::object* 
     if (native) {
         body["refresh_token"] = tokens.refresh_token;
     } else {
-        std::string bytes(24, '\0');
-        randombytes_buf(bytes.data(), bytes.size());
-        csrf = base64url_encode(bytes);
+        csrf = new_csrf_token();
         body["csrf_token"] = csrf;
     }
     auto response = http::json_response(request, json::serialize(body), status);
-    if (!native) {
-        response.insert(field::set_cookie,
-                        cookie(kRefreshCookie, tokens.refresh_token, "/v1/auth", true, config.auth.refresh_absolute_ttl, config));
-        response.insert(field::set_cookie, cookie(kCsrfCookie, csrf, "/", false, config.auth.refresh_absolute_ttl, config));
-    }
+    if (!native) set_session_cookies(response, tokens, csrf, config);
     return response;
 }
 
@@ -178,6 +176,18 @@ boost::asio::awaitable<void> merge_guest_cart(const http::Request& request, cons
 }
 
 }  // namespace
+
+std::string new_csrf_token() {
+    std::string bytes(24, '\0');
+    randombytes_buf(bytes.data(), bytes.size());
+    return base64url_encode(bytes);
+}
+
+void set_session_cookies(http::Response& response, const Tokens& tokens, const std::string& csrf, const Config& config) {
+    response.insert(field::set_cookie,
+                    cookie(kRefreshCookie, tokens.refresh_token, "/v1/auth", true, config.auth.refresh_absolute_ttl, config));
+    response.insert(field::set_cookie, cookie(kCsrfCookie, csrf, "/", false, config.auth.refresh_absolute_ttl, config));
+}
 
 void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, EmailFlows& flows,
                 const Config& config, CartMerge merge_cart) {

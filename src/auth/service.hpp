@@ -39,6 +39,20 @@ struct ProfileChange {
     std::optional<std::string> locale;
 };
 
+// A person as an OpenID Connect provider vouched for them in a verified ID token.
+struct ExternalIdentity {
+    // Provider name from the configuration, such as "google".
+    std::string provider;
+    // The ID token's `iss` and `sub`.
+    std::string issuer;
+    std::string subject;
+    // Lowercased; empty when the provider sent no e-mail.
+    std::string email;
+    bool email_verified = false;
+    std::string name;
+    std::string locale = "pt-BR";
+};
+
 // An access token and the refresh token of its session.
 struct Tokens {
     std::string access_token;
@@ -72,6 +86,17 @@ public:
     boost::asio::awaitable<std::pair<boost::json::object, Tokens>> login(const std::string& email,
                                                                          const std::string& password,
                                                                          const ClientInfo& client);
+
+    // Signs in through a social-login provider and opens a session. The account is the
+    // one already linked to (provider, subject). Else it is the account with the same
+    // e-mail, which gets linked, or else a new account with a verified e-mail and no
+    // password. Linking and creating need an e-mail that the provider reports as
+    // verified, or this throws oauth_email_unverified and changes nothing. Linking an
+    // account whose e-mail was never verified also removes its password and ends its
+    // sessions, because whoever set that password never proved they own the address.
+    // Throws oauth_access_denied for a locked account.
+    boost::asio::awaitable<std::pair<boost::json::object, Tokens>> sign_in_external(const ExternalIdentity& identity,
+                                                                                    const ClientInfo& client);
 
     // Rotates a refresh token. A token used twice revokes its whole session (family),
     // because one of the two users is a thief.

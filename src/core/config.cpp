@@ -5,9 +5,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 
 namespace bijou {
 
@@ -211,6 +215,11 @@ const std::vector<KeySpec>& key_specs() {
         {"auth.lockout_duration_s", [](Config& c, auto& k, auto& v) {
              c.auth.lockout_duration = std::chrono::seconds(parse_integer(k, v, 1, 7 * 24 * 3600));
          }},
+        {"oauth.storefront_url", [](Config& c, auto& k, auto& v) { c.oauth.storefront_url = parse_url(k, v, {"http", "https"}); }},
+        {"oauth.state_ttl_s", [](Config& c, auto& k, auto& v) {
+             c.oauth.state_ttl = std::chrono::seconds(parse_integer(k, v, 60, 3600));
+         }},
+        {"oauth.http_timeout_ms", [](Config& c, auto& k, auto& v) { c.oauth.http_timeout = parse_ms(k, v, 100, 60'000); }},
         {"jobs.poll_interval_ms", [](Config& c, auto& k, auto& v) { c.jobs.poll_interval = parse_ms(k, v, 10, 60'000); }},
         {"jobs.claim_idle_ms", [](Config& c, auto& k, auto& v) { c.jobs.claim_idle = parse_ms(k, v, 500, 24 * 3'600'000LL); }},
         {"jobs.max_attempts", [](Config& c, auto& k, auto& v) {
@@ -282,6 +291,103 @@ RawValue env_value(const std::string& key, const std::string& text) {
     return RawValue{{text}, false};
 }
 
+// Social-login providers are keyed by name: oauth.providers.NAME.FIELD in the YAML file,
+// BIJOU_OAUTH_PROVIDERS_NAME_FIELD in the environment, where BIJOU_OAUTH_PROVIDERS lists
+// the names that the environment adds.
+constexpr std::string_view kProviderPrefix = "oauth.providers.";
+constexpr std::array<std::string_view, 4> kProviderFields{"issuer", "client_id", "client_secret", "client_secret_file"};
+
+// Splits oauth.providers.NAME.FIELD into NAME and FIELD; nullopt for any other key.
+std::optional<std::pair<std::string, std::string>> provider_key(const std::string& key) {
+    if (!key.starts_with(kProviderPrefix)) return std::nullopt;
+    auto rest = key.substr(kProviderPrefix.size());
+    auto dot = rest.rfind('.');
+    if (dot == std::string::npos || dot == 0) return std::nullopt;
+    auto field = rest.substr(dot + 1);
+    if (std::ranges::find(kProviderFields, field) == kProviderFields.end()) return std::nullopt;
+    return std::make_pair(rest.substr(0, dot), field);
+}
+
+bool is_provider_name(const std::string& name) {
+    if (name.empty() || name.size() > 40 || name[0] < 'a' || name[0] > 'z') return false;
+    return std::ranges::all_of(name, [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::string read_secret_file(const std::string& key, const std::string& path) {
+    std::ifstream file(path);
+    if (!file) throw ConfigError(key + ": cannot read " + path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    auto secret = text.str();
+    while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+    if (secret.empty()) throw ConfigError(key + ": " + path + " is empty");
+    return secret;
+}
+
+void load_oauth_providers(const std::map<std::string, RawValue>& yaml, const EnvLookup& env, Config& config) {
+    std::set<std::string> names;
+    for (const auto& [key, value] : yaml) {
+        if (auto parts = provider_key(key)) names.insert(parts->first);
+    }
+    if (auto listed = env("BIJOU_OAUTH_PROVIDERS")) {
+        std::stringstream list(*listed);
+        std::string name;
+        while (std::getline(list, name, ',')) {
+            name.erase(0, name.find_first_not_of(' '));
+            name.erase(name.find_last_not_of(' ') + 1);
+            if (!name.empty()) names.insert(name);
+        }
+    }
+
+    for (const auto& name : names) {
+        auto prefix = std::string(kProviderPrefix) + name + ".";
+        if (!is_provider_name(name)) {
+            throw ConfigError(prefix + "issuer: the provider name '" + name +
+                              "' must be 1 to 40 lowercase letters, digits or underscores, starting with a letter");
+        }
+        std::map<std::string, std::string> fields;
+        bool secret_in_file = false;
+        for (auto field : kProviderFields) {
+            auto key = prefix + std::string(field);
+            if (auto from_env = env(env_name(key))) {
+                fields[std::string(field)] = *from_env;
+            } else if (auto found = yaml.find(key); found != yaml.end()) {
+                fields[std::string(field)] = scalar(key, found->second);
+                if (field == "client_secret") secret_in_file = true;
+            }
+        }
+
+        OAuthProviderConfig provider;
+        provider.name = name;
+        auto issuer_key = prefix + "issuer";
+        if (fields["issuer"].empty()) throw ConfigError(issuer_key + ": must be set (" + env_name(issuer_key) + ")");
+        provider.issuer = parse_url(issuer_key, RawValue{{fields["issuer"]}, false}, {"http", "https"});
+        if (provider.issuer.find_first_of("?#") != std::string::npos) {
+            throw ConfigError(issuer_key + ": an issuer URL has no query or fragment");
+        }
+        provider.client_id = fields["client_id"];
+        if (provider.client_id.empty()) {
+            throw ConfigError(prefix + "client_id: must be set (" + env_name(prefix + "client_id") + ")");
+        }
+        bool has_secret = !fields["client_secret"].empty();
+        bool has_secret_file = !fields["client_secret_file"].empty();
+        if (has_secret == has_secret_file) {
+            throw ConfigError(prefix + "client_secret: set exactly one of client_secret (" + env_name(prefix + "client_secret") +
+                              ") and client_secret_file");
+        }
+        provider.client_secret = has_secret ? fields["client_secret"]
+                                            : read_secret_file(prefix + "client_secret_file", fields["client_secret_file"]);
+        if (config.env == "production") {
+            if (!provider.issuer.starts_with("https://")) throw ConfigError(issuer_key + ": must use https:// when env is production");
+            if (has_secret && secret_in_file) {
+                throw ConfigError(prefix + "client_secret: must come from the environment (" + env_name(prefix + "client_secret") +
+                                  ") or client_secret_file, not the YAML file, when env is production");
+            }
+        }
+        config.oauth.providers.push_back(std::move(provider));
+    }
+}
+
 void check_production(const Config& config) {
     if (config.env != "production") return;
     if (std::ranges::find(config.http.cors_allowed_origins, "*") != config.http.cors_allowed_origins.end()) {
@@ -295,6 +401,9 @@ void check_production(const Config& config) {
     }
     if (!config.http.public_base_url.starts_with("https://")) {
         throw ConfigError("http.public_base_url: must use https:// when env is production");
+    }
+    if (!config.oauth.providers.empty() && !config.oauth.storefront_url.starts_with("https://")) {
+        throw ConfigError("oauth.storefront_url: must use https:// when env is production");
     }
     if (config.mail.transport != "smtp") {
         throw ConfigError("mail.transport: must be smtp when env is production");
@@ -322,7 +431,8 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
         }
         flatten_yaml(root, "", raw);
         for (const auto& [key, value] : raw) {
-            bool known = std::ranges::any_of(key_specs(), [&](const KeySpec& spec) { return spec.name == key; });
+            bool known = std::ranges::any_of(key_specs(), [&](const KeySpec& spec) { return spec.name == key; }) ||
+                         provider_key(key).has_value();
             if (!known) throw ConfigError(key + ": unknown configuration key in " + *yaml_path);
         }
     }
@@ -342,6 +452,7 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
     if (config.jobs.claim_idle <= config.mail.timeout) {
         throw ConfigError("jobs.claim_idle_ms: must exceed mail.timeout_ms, or a slow e-mail is sent twice");
     }
+    load_oauth_providers(raw, env, config);
     if (config.jobs.retry_base > config.jobs.retry_max) {
         throw ConfigError("jobs.retry_base_ms: must not exceed jobs.retry_max_ms");
     }
@@ -361,6 +472,11 @@ std::optional<std::string> process_env(const std::string& name) {
 std::vector<std::pair<std::string, std::string>> config_keys() {
     std::vector<std::pair<std::string, std::string>> keys;
     for (const auto& spec : key_specs()) keys.emplace_back(spec.name, env_name(spec.name));
+    keys.emplace_back("oauth.providers.NAME (names the environment adds, comma-separated)", "BIJOU_OAUTH_PROVIDERS");
+    for (auto field : kProviderFields) {
+        auto key = std::string(kProviderPrefix) + "NAME." + std::string(field);
+        keys.emplace_back(key, env_name(key));
+    }
     return keys;
 }
 

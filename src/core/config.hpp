@@ -76,6 +76,27 @@ struct AuthConfig {
     std::chrono::seconds lockout_duration{15 * 60};
 };
 
+// One OpenID Connect provider for social login, such as Google.
+struct OAuthProviderConfig {
+    // The name in /v1/auth/oauth/{name}/..., and in oauth_identity.provider.
+    std::string name;
+    // Issuer URL; discovery is read from {issuer}/.well-known/openid-configuration and the
+    // ID token's `iss` must equal it exactly.
+    std::string issuer;
+    std::string client_id;
+    std::string client_secret;
+};
+
+struct OAuthConfig {
+    // Where a browser lands after a social login without an allowed `return_to`.
+    std::string storefront_url = "http://localhost:3000/";
+    // How long a started login (state, nonce, PKCE verifier) stays usable.
+    std::chrono::seconds state_ttl{600};
+    // Limit for each request to a provider (discovery, JWKS, token endpoint).
+    Milliseconds http_timeout{5'000};
+    std::vector<OAuthProviderConfig> providers;
+};
+
 // The background job queue: the outbox relay and the Redis Streams consumers of `bijou worker`.
 struct JobsConfig {
     // How often the relay looks for new outbox rows and due retries.
@@ -121,6 +142,7 @@ struct Config {
     AuthConfig auth;
     JobsConfig jobs;
     MailConfig mail;
+    OAuthConfig oauth;
     std::string seed_dir = "data/seed";
     // Folder served under /media/ by the filesystem object storage.
     std::string media_dir = "data/seed/images";

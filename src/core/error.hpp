@@ -46,6 +46,29 @@ enum class ErrorCode {
     cart_not_found,
     // No line with that id in the requester's cart.
     cart_item_not_found,
+    // Social login with a provider name that the configuration does not define.
+    oauth_provider_not_found,
+    // A social-login callback whose `state` is unknown, already used or expired, belongs
+    // to another provider, or comes without the browser cookie set when the login started.
+    oauth_invalid_state,
+    // The provider returned error=access_denied to the authorization request because the
+    // customer declined, or the account to sign in to is locked.
+    oauth_access_denied,
+    // The provider returned another error to the authorization request, or a callback
+    // `iss` parameter that is not its issuer.
+    oauth_authorization_failed,
+    // The provider's token endpoint rejected the authorization code: expired, already
+    // used, or not issued for this PKCE verifier and redirect URI.
+    oauth_code_rejected,
+    // The ID token failed verification: signature, algorithm, key, issuer, audience,
+    // expiry, issue time or nonce.
+    oauth_invalid_id_token,
+    // The provider did not report a verified e-mail address, so no account is linked or
+    // created.
+    oauth_email_unverified,
+    // The provider's discovery document, JWKS or token endpoint is unreachable, too slow,
+    // or returned something unusable.
+    oauth_provider_unavailable,
     // No route matches the path.
     route_not_found,
     // The path exists but not for this method; the response carries `Allow`.

@@ -47,6 +47,14 @@ TEST(ErrorMapping, StatusPerCode) {
     EXPECT_EQ(bijou::http_status(ErrorCode::rate_limited), 429);
     EXPECT_EQ(bijou::http_status(ErrorCode::permission_denied), 403);
     EXPECT_EQ(bijou::http_status(ErrorCode::service_unavailable), 503);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_provider_not_found), 404);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_invalid_state), 400);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_access_denied), 403);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_authorization_failed), 400);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_code_rejected), 400);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_invalid_id_token), 401);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_email_unverified), 403);
+    EXPECT_EQ(bijou::http_status(ErrorCode::oauth_provider_unavailable), 502);
 }
 
 TEST(ErrorMapping, EveryCodeHasBothTranslations) {
