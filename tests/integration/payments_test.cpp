@@ -318,6 +318,15 @@ TEST_F(Payments, MercadoPagoTimeoutIsRetryable) {
     EXPECT_EQ(error->http_status, 0);
 }
 
+TEST_F(Payments, OversizeResponseRejected) {
+    auto provider = make_mercadopago_provider(mock_config());
+    std::string oversize_id = "oversize";
+    auto error = provider_error_of(provider->fetch_status(oversize_id));
+    ASSERT_TRUE(error.has_value());
+    EXPECT_FALSE(error->retryable);
+    EXPECT_NE(std::string(error->what()).find("larger than 1048576 bytes"), std::string::npos) << error->what();
+}
+
 TEST_F(Payments, UnreachableProviderIsRetryable) {
     auto config = mock_config();
     config.stripe.base_url = "http://127.0.0.1:" + std::to_string(closed_port());

@@ -4,8 +4,9 @@
 // API's. Every request is appended to RECORD_FILE as a JSON line.
 //
 // Behaviour a test can trigger:
-//   payer.email fail-500@...   answers 500 (not stored under the idempotency key)
-//   payer.email slow@...       answers after 3 seconds, for client timeouts
+//   payer.email fail-500@...   returns 500 (not stored under the idempotency key)
+//   payer.email slow@...       responds after 3 seconds, for client timeouts
+//   GET /v1/payments/oversize  a 2 MiB body, for the client's response-size cap
 //   token tok_rejected         a card payment rejected with cc_rejected_insufficient_amount
 //   any other card token       an approved card payment
 //
@@ -133,6 +134,9 @@ const server = http.createServer(async (request, response) => {
     }
 
     const match = /^\/v1\/payments\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && match && match[1] === 'oversize') {
+        return sendJson(response, 200, { id: 1, status: 'approved', padding: 'x'.repeat(2 * 1024 * 1024) });
+    }
     if (request.method === 'GET' && match) {
         const payment = payments.get(decodeURIComponent(match[1]));
         if (!payment) return sendJson(response, 404, error(404, 'Payment not found', 2000));

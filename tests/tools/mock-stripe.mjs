@@ -5,7 +5,7 @@
 // to RECORD_FILE as a JSON line.
 //
 // Behaviour a test can trigger:
-//   receipt_email fail-500@...       answers 500 (not stored under the idempotency key)
+//   receipt_email fail-500@...       returns 500 (not stored under the idempotency key)
 //   payment_method pm_card_visa      a succeeded card payment
 //   payment_method pm_card_chargeDeclined
 //                                    402 card_error with the PaymentIntent, as Stripe declines
