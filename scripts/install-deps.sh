@@ -9,7 +9,7 @@ packages=(
     libpq-dev libhiredis-dev libsodium-dev libssl-dev libyaml-cpp-dev libvalijson-dev liboath-dev
     libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
     clang libclang-rt-14-dev
-    libcurl4-openssl-dev
+    libcurl4-openssl-dev libqrencode-dev zlib1g-dev
     postgresql-15 postgresql-client-15 redis-server
 )
 # The test servers in tests/tools run on Node.js; a machine that has it already keeps its own.

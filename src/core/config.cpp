@@ -114,6 +114,18 @@ std::string parse_master_key(const std::string& key, const RawValue& raw) {
     return text;
 }
 
+// Free text of at most `max_characters` Unicode characters (UTF-8 continuation bytes are
+// not counted), such as a name printed in a Pix code.
+std::string parse_short_text(const std::string& key, const RawValue& raw, std::size_t max_characters) {
+    const auto& text = parse_nonempty(key, raw);
+    auto characters = static_cast<std::size_t>(
+        std::ranges::count_if(text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    if (characters > max_characters) {
+        throw ConfigError(key + ": must have at most " + std::to_string(max_characters) + " characters, got '" + text + "'");
+    }
+    return text;
+}
+
 Milliseconds parse_ms(const std::string& key, const RawValue& raw, std::int64_t min, std::int64_t max) {
     return Milliseconds(parse_integer(key, raw, min, max));
 }
@@ -241,6 +253,35 @@ const std::vector<KeySpec>& key_specs() {
         {"mail.from_address", [](Config& c, auto& k, auto& v) { c.mail.from_address = parse_email(k, v); }},
         {"mail.from_name", [](Config& c, auto& k, auto& v) { c.mail.from_name = parse_nonempty(k, v); }},
         {"mail.link_base_url", [](Config& c, auto& k, auto& v) { c.mail.link_base_url = parse_url(k, v, {"http", "https"}); }},
+        {"payments.provider", [](Config& c, auto& k, auto& v) {
+             c.payments.provider = parse_choice(k, v, {"sandbox", "mercadopago", "stripe"});
+         }},
+        {"payments.pix_key", [](Config& c, auto& k, auto& v) { c.payments.pix_key = parse_short_text(k, v, 77); }},
+        {"payments.merchant_name", [](Config& c, auto& k, auto& v) { c.payments.merchant_name = parse_short_text(k, v, 25); }},
+        {"payments.merchant_city", [](Config& c, auto& k, auto& v) { c.payments.merchant_city = parse_short_text(k, v, 15); }},
+        {"payments.sandbox.webhook_secret", [](Config& c, auto& k, auto& v) {
+             c.payments.sandbox_webhook_secret = parse_nonempty(k, v);
+         }},
+        {"payments.webhook_tolerance_s", [](Config& c, auto& k, auto& v) {
+             c.payments.webhook_tolerance = std::chrono::seconds(parse_integer(k, v, 10, 3600));
+         }},
+        {"payments.timeout_ms", [](Config& c, auto& k, auto& v) { c.payments.timeout = parse_ms(k, v, 1'000, 120'000); }},
+        {"payments.mercadopago.base_url", [](Config& c, auto& k, auto& v) {
+             auto url = parse_url(k, v, {"http", "https"});
+             while (url.ends_with('/')) url.pop_back();
+             c.payments.mercadopago.base_url = url;
+         }},
+        {"payments.mercadopago.access_token", [](Config& c, auto& k, auto& v) { c.payments.mercadopago.access_token = scalar(k, v); }},
+        {"payments.mercadopago.webhook_secret", [](Config& c, auto& k, auto& v) {
+             c.payments.mercadopago.webhook_secret = scalar(k, v);
+         }},
+        {"payments.stripe.base_url", [](Config& c, auto& k, auto& v) {
+             auto url = parse_url(k, v, {"http", "https"});
+             while (url.ends_with('/')) url.pop_back();
+             c.payments.stripe.base_url = url;
+         }},
+        {"payments.stripe.secret_key", [](Config& c, auto& k, auto& v) { c.payments.stripe.secret_key = scalar(k, v); }},
+        {"payments.stripe.webhook_secret", [](Config& c, auto& k, auto& v) { c.payments.stripe.webhook_secret = scalar(k, v); }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };
@@ -388,6 +429,37 @@ void load_oauth_providers(const std::map<std::string, RawValue>& yaml, const Env
     }
 }
 
+// The provider must be a real one, with its secrets set and its API reached over https.
+void check_production_payments(const PaymentsConfig& payments) {
+    if (payments.provider == "sandbox") {
+        throw ConfigError("payments.provider: must be mercadopago or stripe when env is production, not sandbox");
+    }
+    if (payments.provider == "mercadopago") {
+        const auto& mp = payments.mercadopago;
+        if (mp.access_token.empty()) {
+            throw ConfigError("payments.mercadopago.access_token: must be set (BIJOU_PAYMENTS_MERCADOPAGO_ACCESS_TOKEN) when env is production");
+        }
+        if (mp.webhook_secret.empty()) {
+            throw ConfigError("payments.mercadopago.webhook_secret: must be set (BIJOU_PAYMENTS_MERCADOPAGO_WEBHOOK_SECRET) when env is production");
+        }
+        if (!mp.base_url.starts_with("https://")) {
+            throw ConfigError("payments.mercadopago.base_url: must use https:// when env is production");
+        }
+    }
+    if (payments.provider == "stripe") {
+        const auto& stripe = payments.stripe;
+        if (stripe.secret_key.empty()) {
+            throw ConfigError("payments.stripe.secret_key: must be set (BIJOU_PAYMENTS_STRIPE_SECRET_KEY) when env is production");
+        }
+        if (stripe.webhook_secret.empty()) {
+            throw ConfigError("payments.stripe.webhook_secret: must be set (BIJOU_PAYMENTS_STRIPE_WEBHOOK_SECRET) when env is production");
+        }
+        if (!stripe.base_url.starts_with("https://")) {
+            throw ConfigError("payments.stripe.base_url: must use https:// when env is production");
+        }
+    }
+}
+
 void check_production(const Config& config) {
     if (config.env != "production") return;
     if (std::ranges::find(config.http.cors_allowed_origins, "*") != config.http.cors_allowed_origins.end()) {
@@ -414,6 +486,7 @@ void check_production(const Config& config) {
     if (!config.mail.link_base_url.starts_with("https://")) {
         throw ConfigError("mail.link_base_url: must use https:// when env is production");
     }
+    check_production_payments(config.payments);
 }
 
 }  // namespace

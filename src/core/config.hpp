@@ -131,6 +131,47 @@ struct MailConfig {
     std::string link_base_url = "http://localhost:3000";
 };
 
+// Mercado Pago's Checkout API (payments.mercadopago.*).
+struct MercadoPagoConfig {
+    std::string base_url = "https://api.mercadopago.com";
+    // Sent as a Bearer token. Comes from the environment in production.
+    std::string access_token;
+    // Signs the x-signature header of webhooks ("secret signature" in the developer panel).
+    std::string webhook_secret;
+};
+
+// Stripe's PaymentIntents API (payments.stripe.*).
+struct StripeConfig {
+    std::string base_url = "https://api.stripe.com";
+    // Secret API key (sk_live_... or sk_test_...), sent as the basic-auth user name.
+    std::string secret_key;
+    // Signing secret of the webhook endpoint (whsec_...).
+    std::string webhook_secret;
+};
+
+// The payment provider checkout charges through, and the receiver data of Pix codes that
+// Bijou builds itself.
+struct PaymentsConfig {
+    // "sandbox" (local development and tests), "mercadopago" or "stripe".
+    std::string provider = "sandbox";
+    // Pix key that receives payments, for the Pix codes Bijou builds (the sandbox provider).
+    // The default is the random key of Banco Central's example, which pays no one.
+    std::string pix_key = "123e4567-e12b-12d1-a456-426655440000";
+    // Receiver name (at most 25 characters) and city (at most 15) in Pix codes; accents
+    // are removed.
+    std::string merchant_name = "Bijou";
+    std::string merchant_city = "Sao Paulo";
+    // Signs the sandbox provider's webhooks. The default suits development only, and
+    // production refuses the sandbox provider.
+    std::string sandbox_webhook_secret = "bijou-sandbox-webhook-secret";
+    // How far a webhook's signed timestamp may be from the clock before it is rejected.
+    std::chrono::seconds webhook_tolerance{300};
+    // Limit on one HTTP call to the provider, connection included.
+    Milliseconds timeout{15'000};
+    MercadoPagoConfig mercadopago;
+    StripeConfig stripe;
+};
+
 struct Config {
     // development, test or production.
     std::string env = "development";
@@ -143,6 +184,7 @@ struct Config {
     JobsConfig jobs;
     MailConfig mail;
     OAuthConfig oauth;
+    PaymentsConfig payments;
     std::string seed_dir = "data/seed";
     // Folder served under /media/ by the filesystem object storage.
     std::string media_dir = "data/seed/images";

@@ -124,6 +124,10 @@ TEST(Config, ProductionRejectsDevelopmentDefaults) {
     production["BIJOU_MAIL_SMTP_URL"] = "smtps://smtp.loja.example:465";
     EXPECT_NE(error_of(std::nullopt, production).find("mail.link_base_url"), std::string::npos);
     production["BIJOU_MAIL_LINK_BASE_URL"] = "https://loja.example";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.provider"), std::string::npos);
+    production["BIJOU_PAYMENTS_PROVIDER"] = "stripe";
+    production["BIJOU_PAYMENTS_STRIPE_SECRET_KEY"] = "sk_live_exemplo";
+    production["BIJOU_PAYMENTS_STRIPE_WEBHOOK_SECRET"] = "whsec_exemplo";
     EXPECT_EQ(error_of(std::nullopt, production), "");
     production["BIJOU_MAIL_SMTP_URL"] = "smtp://smtp.loja.example:587";
     production["BIJOU_MAIL_REQUIRE_TLS"] = "true";
@@ -158,4 +162,64 @@ TEST(Config, ExampleFileLoads) {
     EXPECT_EQ(config.env, "development");
     EXPECT_EQ(config.http.port, 8080);
     EXPECT_EQ(config.http.cors_allowed_origins.size(), 1u);
+}
+
+TEST(Config, PaymentDefaultsAndKeys) {
+    auto defaults = load_config(std::nullopt, env_of({}));
+    EXPECT_EQ(defaults.payments.provider, "sandbox");
+    EXPECT_EQ(defaults.payments.mercadopago.base_url, "https://api.mercadopago.com");
+    EXPECT_EQ(defaults.payments.stripe.base_url, "https://api.stripe.com");
+    EXPECT_EQ(defaults.payments.webhook_tolerance, std::chrono::seconds(300));
+
+    auto path = write_yaml("payments:\n  provider: mercadopago\n  merchant_name: Ateliê Bijou\n  merchant_city: São Paulo\n"
+                           "  webhook_tolerance_s: 120\n  mercadopago:\n    base_url: http://127.0.0.1:18192/\n");
+    auto config = load_config(path, env_of({{"BIJOU_PAYMENTS_MERCADOPAGO_ACCESS_TOKEN", "TEST-token"},
+                                            {"BIJOU_PAYMENTS_SANDBOX_WEBHOOK_SECRET", "segredo-local"}}));
+    EXPECT_EQ(config.payments.provider, "mercadopago");
+    EXPECT_EQ(config.payments.merchant_name, "Ateliê Bijou");
+    EXPECT_EQ(config.payments.merchant_city, "São Paulo");
+    EXPECT_EQ(config.payments.webhook_tolerance, std::chrono::seconds(120));
+    EXPECT_EQ(config.payments.mercadopago.base_url, "http://127.0.0.1:18192");
+    EXPECT_EQ(config.payments.mercadopago.access_token, "TEST-token");
+    EXPECT_EQ(config.payments.sandbox_webhook_secret, "segredo-local");
+    std::remove(path.c_str());
+}
+
+TEST(Config, PaymentSettingsAreChecked) {
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_PAYMENTS_PROVIDER", "paypal"}}).find("payments.provider"), std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_PAYMENTS_MERCHANT_CITY", "Sao Jose dos Campos"}}).find("payments.merchant_city"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_PAYMENTS_MERCHANT_NAME", "Bijuteria Artesanal da Marina"}})
+                  .find("payments.merchant_name"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_PAYMENTS_STRIPE_BASE_URL", "api.stripe.com"}}).find("payments.stripe.base_url"),
+              std::string::npos);
+    EXPECT_NE(error_of(std::nullopt, {{"BIJOU_PAYMENTS_WEBHOOK_TOLERANCE_S", "0"}}).find("payments.webhook_tolerance_s"),
+              std::string::npos);
+}
+
+TEST(Config, ProductionChecksPaymentProvider) {
+    std::map<std::string, std::string> production{{"BIJOU_ENV", "production"},
+                                                  {"BIJOU_AUTH_MASTER_KEY", kMasterKey},
+                                                  {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://loja.example"},
+                                                  {"BIJOU_MAIL_TRANSPORT", "smtp"},
+                                                  {"BIJOU_MAIL_SMTP_URL", "smtps://smtp.loja.example:465"},
+                                                  {"BIJOU_MAIL_LINK_BASE_URL", "https://loja.example"},
+                                                  {"BIJOU_PAYMENTS_PROVIDER", "mercadopago"}};
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.mercadopago.access_token"), std::string::npos);
+    production["BIJOU_PAYMENTS_MERCADOPAGO_ACCESS_TOKEN"] = "APP_USR-exemplo";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.mercadopago.webhook_secret"), std::string::npos);
+    production["BIJOU_PAYMENTS_MERCADOPAGO_WEBHOOK_SECRET"] = "segredo";
+    EXPECT_EQ(error_of(std::nullopt, production), "");
+    production["BIJOU_PAYMENTS_MERCADOPAGO_BASE_URL"] = "http://127.0.0.1:18192";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.mercadopago.base_url"), std::string::npos);
+
+    production["BIJOU_PAYMENTS_PROVIDER"] = "stripe";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.stripe.secret_key"), std::string::npos);
+    production["BIJOU_PAYMENTS_STRIPE_SECRET_KEY"] = "sk_live_exemplo";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.stripe.webhook_secret"), std::string::npos);
+    production["BIJOU_PAYMENTS_STRIPE_WEBHOOK_SECRET"] = "whsec_exemplo";
+    EXPECT_EQ(error_of(std::nullopt, production), "");
+    production["BIJOU_PAYMENTS_STRIPE_BASE_URL"] = "http://127.0.0.1:18193";
+    EXPECT_NE(error_of(std::nullopt, production).find("payments.stripe.base_url"), std::string::npos);
 }

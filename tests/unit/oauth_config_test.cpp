@@ -44,7 +44,8 @@ std::map<std::string, std::string> production_env() {
     return {{"BIJOU_ENV", "production"}, {"BIJOU_AUTH_MASTER_KEY", kMasterKey},
             {"BIJOU_HTTP_PUBLIC_BASE_URL", "https://api.loja.example"}, {"BIJOU_OAUTH_STOREFRONT_URL", "https://loja.example/"},
             {"BIJOU_MAIL_TRANSPORT", "smtp"}, {"BIJOU_MAIL_SMTP_URL", "smtps://smtp.loja.example:465"},
-            {"BIJOU_MAIL_LINK_BASE_URL", "https://loja.example"}};
+            {"BIJOU_MAIL_LINK_BASE_URL", "https://loja.example"}, {"BIJOU_PAYMENTS_PROVIDER", "stripe"},
+            {"BIJOU_PAYMENTS_STRIPE_SECRET_KEY", "sk_live_exemplo"}, {"BIJOU_PAYMENTS_STRIPE_WEBHOOK_SECRET", "whsec_exemplo"}};
 }
 
 }  // namespace
