@@ -14,6 +14,11 @@
 #include "auth/oauth_routes.hpp"
 #include "auth/routes.hpp"
 #include "cart/routes.hpp"
+#include "checkout/routes.hpp"
+#include "orders/routes.hpp"
+#include "payments/routes.hpp"
+#include "payments/sandbox.hpp"
+#include "shipping/routes.hpp"
 #include "catalog/routes.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
@@ -31,7 +36,8 @@ namespace {
 // Everything one I/O thread owns. Shards share nothing but the configuration and the
 // draining flag, so request handling takes no locks.
 struct Shard {
-    Shard(const Config& config, const std::atomic<bool>& draining, auth::HashPool& hashes, net::HttpFetcher& fetcher)
+    Shard(const Config& config, const std::atomic<bool>& draining, auth::HashPool& hashes, net::HttpFetcher& fetcher,
+          const shipping::RateTable& rates, payments::Provider& provider)
         : io(1),
           pool(io, config.database),
           redis(io, config.redis),
@@ -41,6 +47,9 @@ struct Shard {
           accounts(pool, keys, hashes, limiter, config),
           email_flows(pool, hashes, limiter, config),
           carts(pool, config),
+          addresses(pool),
+          checkout(pool, provider, addresses, rates, config),
+          orders(pool),
           admins(pool, keys, hashes, limiter, config),
           social(redis, fetcher, accounts, limiter, config),
           pipeline(config.http),
@@ -52,6 +61,10 @@ struct Shard {
                          });
         cart::add_routes(pipeline, carts, accounts);
         auth::add_oauth_routes(pipeline, social, config);
+        shipping::add_routes(pipeline, addresses, rates, carts, accounts, pool);
+        checkout::add_routes(pipeline, checkout, accounts);
+        orders::add_routes(pipeline, orders, accounts, admins);
+        payments::add_routes(pipeline, provider, pool, config);
         admin::add_routes(pipeline, admins);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
@@ -65,6 +78,9 @@ struct Shard {
     auth::AccountService accounts;
     auth::EmailFlows email_flows;
     cart::Service carts;
+    shipping::AddressBook addresses;
+    checkout::Service checkout;
+    orders::Service orders;
     admin::AdminService admins;
     auth::SocialLogin social;
     http::Pipeline pipeline;
@@ -89,10 +105,17 @@ int serve(const Config& config) {
     // are cached); at most 64 run or wait before logins get 503.
     net::HttpFetcher fetcher(4, 64);
 
+    // Read once and shared: a broken table stops the start-up with its error.
+    std::optional<std::string> rates_file;
+    if (!config.shipping_rates_file.empty()) rates_file = config.shipping_rates_file;
+    auto rates = shipping::RateTable::load(rates_file);
+    // One provider for the process: its HTTP client keeps a thread pool of its own.
+    auto provider = payments::make_provider(config.payments);
+
     std::vector<std::unique_ptr<Shard>> shards;
     std::uint16_t port = config.http.port;
     for (unsigned i = 0; i < thread_count; ++i) {
-        shards.push_back(std::make_unique<Shard>(config, draining, hashes, fetcher));
+        shards.push_back(std::make_unique<Shard>(config, draining, hashes, fetcher, rates, *provider));
         port = shards.back()->server.listen(port, i == 0);
         shards.back()->server.start();
     }

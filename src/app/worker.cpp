@@ -9,6 +9,9 @@
 #include "db/pool.hpp"
 #include "jobs/worker.hpp"
 #include "mail/sender.hpp"
+#include "orders/mail_jobs.hpp"
+#include "payments/jobs.hpp"
+#include "payments/sandbox.hpp"
 
 namespace bijou::app {
 
@@ -22,6 +25,10 @@ int work(const Config& config) {
     auto sender = mail::make_sender(config.mail);
     jobs::Worker worker(io, config, pool);
     auth::add_mail_handlers(worker, pool, *sender, config);
+    orders::add_mail_jobs(worker, pool, *sender, config);
+    auto provider = payments::make_provider(config.payments);
+    payments::ApiClient client(config.payments.timeout, 64 * 1024);
+    payments::add_payment_jobs(worker, pool, *provider, client, config);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code error, int signal) {

@@ -282,6 +282,17 @@ const std::vector<KeySpec>& key_specs() {
          }},
         {"payments.stripe.secret_key", [](Config& c, auto& k, auto& v) { c.payments.stripe.secret_key = scalar(k, v); }},
         {"payments.stripe.webhook_secret", [](Config& c, auto& k, auto& v) { c.payments.stripe.webhook_secret = scalar(k, v); }},
+        {"checkout.pix_reservation_s", [](Config& c, auto& k, auto& v) {
+             c.checkout.pix_reservation = std::chrono::seconds(parse_integer(k, v, 1, 7 * 24 * 3600));
+         }},
+        {"checkout.card_reservation_s", [](Config& c, auto& k, auto& v) {
+             c.checkout.card_reservation = std::chrono::seconds(parse_integer(k, v, 1, 7 * 24 * 3600));
+         }},
+        {"checkout.boleto_reservation_s", [](Config& c, auto& k, auto& v) {
+             c.checkout.boleto_reservation = std::chrono::seconds(parse_integer(k, v, 1, 30 * 24 * 3600));
+         }},
+        {"checkout.expiry_sweep_ms", [](Config& c, auto& k, auto& v) { c.checkout.expiry_sweep = parse_ms(k, v, 100, 3'600'000); }},
+        {"shipping.rates_file", [](Config& c, auto& k, auto& v) { c.shipping_rates_file = scalar(k, v); }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
         {"media.dir", [](Config& c, auto& k, auto& v) { c.media_dir = parse_nonempty(k, v); }},
     };

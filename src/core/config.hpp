@@ -172,6 +172,15 @@ struct PaymentsConfig {
     StripeConfig stripe;
 };
 
+// How long an unpaid order holds its stock, per payment method, and how often the worker
+// looks for orders whose hold ran out.
+struct CheckoutConfig {
+    std::chrono::seconds pix_reservation{30 * 60};
+    std::chrono::seconds card_reservation{30 * 60};
+    std::chrono::seconds boleto_reservation{3 * 24 * 3600};
+    Milliseconds expiry_sweep{30'000};
+};
+
 struct Config {
     // development, test or production.
     std::string env = "development";
@@ -182,9 +191,12 @@ struct Config {
     CatalogConfig catalog;
     AuthConfig auth;
     JobsConfig jobs;
+    CheckoutConfig checkout;
     MailConfig mail;
     OAuthConfig oauth;
     PaymentsConfig payments;
+    // YAML shipping table; empty means the copy of config/shipping.yaml built into the binary.
+    std::string shipping_rates_file;
     std::string seed_dir = "data/seed";
     // Folder served under /media/ by the filesystem object storage.
     std::string media_dir = "data/seed/images";

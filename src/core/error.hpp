@@ -69,6 +69,34 @@ enum class ErrorCode {
     // The provider's discovery document, JWKS or token endpoint is unreachable, too slow,
     // or returned something unusable.
     oauth_provider_unavailable,
+    // A shipping quote or checkout for a cart that has no items.
+    cart_empty,
+    // No address with that id in the customer's address book.
+    address_not_found,
+    // A cart line whose product, variant or pendant was withdrawn from sale since it was
+    // added; the customer must remove it before checking out.
+    cart_item_unavailable,
+    // POST /v1/checkout without an Idempotency-Key header (1 to 255 visible ASCII characters).
+    idempotency_key_required,
+    // An Idempotency-Key already used with another request body.
+    idempotency_key_reused,
+    // An Idempotency-Key whose first request is still running.
+    idempotency_in_progress,
+    // The payment provider is unreachable or failed; the order was cancelled and the cart
+    // kept, so the checkout can be retried.
+    payment_provider_unavailable,
+    // No order with that id for the requester (another customer's order included).
+    order_not_found,
+    // No payment with that id.
+    payment_not_found,
+    // The order status cannot move to the requested one; `from` and `to` name both.
+    invalid_status_transition,
+    // A change that needs If-Match was sent without it.
+    precondition_required,
+    // If-Match names an older version of the resource than the current one.
+    version_mismatch,
+    // A payment webhook whose signature is missing, forged or too old. Nothing changed.
+    webhook_signature_invalid,
     // No route matches the path.
     route_not_found,
     // The path exists but not for this method; the response carries `Allow`.

@@ -10,7 +10,7 @@ std::size_t utf8_length(std::string_view text) {
         std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-BodyReader::BodyReader(const Request& request, std::initializer_list<std::string_view> allowed_fields) {
+BodyReader::BodyReader(const Request& request, std::span<const std::string_view> allowed_fields) {
     boost::system::error_code ec;
     auto value = boost::json::parse(request.raw.body(), ec);
     if (ec || !value.is_object()) {
@@ -21,12 +21,12 @@ BodyReader::BodyReader(const Request& request, std::initializer_list<std::string
 }
 
 BodyReader::BodyReader(boost::json::object body, std::string prefix, BodyReader* parent,
-                       std::initializer_list<std::string_view> allowed_fields)
+                       std::span<const std::string_view> allowed_fields)
     : body_(std::move(body)), prefix_(std::move(prefix)), parent_(parent) {
     check_fields(allowed_fields);
 }
 
-void BodyReader::check_fields(std::initializer_list<std::string_view> allowed_fields) {
+void BodyReader::check_fields(std::span<const std::string_view> allowed_fields) {
     for (const auto& [key, ignored] : body_) {
         if (std::find(allowed_fields.begin(), allowed_fields.end(), std::string_view(key)) == allowed_fields.end()) {
             add_error(std::string(key), "unknown_field");
@@ -63,7 +63,7 @@ std::optional<std::int64_t> BodyReader::integer(std::string_view name, bool requ
 }
 
 std::optional<BodyReader> BodyReader::object(std::string_view name, bool required,
-                                             std::initializer_list<std::string_view> allowed_fields) {
+                                             std::span<const std::string_view> allowed_fields) {
     const auto* value = body_.if_contains(name);
     if (value == nullptr || value->is_null()) {
         if (required) add_error(std::string(name), "required");

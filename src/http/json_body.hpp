@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,9 @@ class BodyReader {
 public:
     // Parses the body. Throws ApiError(malformed_request) when it is not a JSON object
     // (empty, invalid JSON or invalid UTF-8).
-    BodyReader(const Request& request, std::initializer_list<std::string_view> allowed_fields);
+    BodyReader(const Request& request, std::initializer_list<std::string_view> allowed_fields)
+        : BodyReader(request, std::span(allowed_fields.begin(), allowed_fields.size())) {}
+    BodyReader(const Request& request, std::span<const std::string_view> allowed_fields);
 
     // Reads a string field. An absent or null field is an error when `required` is set, and
     // a string longer than `max_length` characters is always one.
@@ -33,7 +36,7 @@ public:
     // Reads a nested object with its own allowed fields. Its errors are reported on the
     // parent as "name.field". Returns nullopt when the field is absent or not an object.
     std::optional<BodyReader> object(std::string_view name, bool required,
-                                     std::initializer_list<std::string_view> allowed_fields);
+                                     std::span<const std::string_view> allowed_fields);
     bool has(std::string_view name) const;
 
     void add_error(std::string field, std::string reason, std::map<std::string, std::string> args = {});
@@ -43,8 +46,8 @@ public:
 
 private:
     BodyReader(boost::json::object body, std::string prefix, BodyReader* parent,
-               std::initializer_list<std::string_view> allowed_fields);
-    void check_fields(std::initializer_list<std::string_view> allowed_fields);
+               std::span<const std::string_view> allowed_fields);
+    void check_fields(std::span<const std::string_view> allowed_fields);
 
     boost::json::object body_;
     std::vector<FieldError> errors_;

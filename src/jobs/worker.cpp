@@ -58,6 +58,7 @@ asio::awaitable<void> Worker::run() {
     log::info("worker started", {{"consumer", consumer_}, {"concurrency", config_.jobs.concurrency}});
     asio::co_spawn(io_, relay_loop(), asio::detached);
     asio::co_spawn(io_, claim_loop(), asio::detached);
+    for (const auto& periodic : periodic_) asio::co_spawn(io_, periodic_loop(periodic), asio::detached);
     co_await read_loop();
     // Let running jobs end; a job still running after the mail timeout is left to be
     // claimed by another worker.
@@ -66,6 +67,18 @@ asio::awaitable<void> Worker::run() {
         co_await pause(std::chrono::milliseconds(50));
     }
     log::info("worker stopped", {{"consumer", consumer_}, {"abandoned_jobs", running_.size()}});
+}
+
+asio::awaitable<void> Worker::periodic_loop(const Periodic& periodic) {
+    while (!stopping_) {
+        co_await pause(periodic.interval);
+        if (stopping_) break;
+        try {
+            co_await periodic.task();
+        } catch (const std::exception& error) {
+            log::warn("periodic task failed", {{"task", periodic.name}, {"error", error.what()}});
+        }
+    }
 }
 
 asio::awaitable<void> Worker::relay_loop() {

@@ -3,7 +3,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
+#include <vector>
 #include <random>
 #include <set>
 #include <string>
@@ -29,6 +31,12 @@ public:
     Worker(boost::asio::io_context& io, const Config& config, db::Pool& pool);
 
     void handle(const std::string& topic, Handler handler) { handlers_[topic] = std::move(handler); }
+    // Runs `task` every `interval` while the worker runs. A failure is logged and the task
+    // runs again at the next interval. Every worker process runs its own copy, so a task
+    // must tolerate running in several processes at once.
+    void every(const std::string& name, Milliseconds interval, std::function<boost::asio::awaitable<void>()> task) {
+        periodic_.push_back({name, interval, std::move(task)});
+    }
 
     // Runs until stop(), then waits for running jobs to end.
     boost::asio::awaitable<void> run();
@@ -37,6 +45,13 @@ public:
     const std::string& consumer_name() const { return consumer_; }
 
 private:
+    struct Periodic {
+        std::string name;
+        Milliseconds interval;
+        std::function<boost::asio::awaitable<void>()> task;
+    };
+
+    boost::asio::awaitable<void> periodic_loop(const Periodic& periodic);
     boost::asio::awaitable<void> relay_loop();
     boost::asio::awaitable<void> read_loop();
     boost::asio::awaitable<void> claim_loop();
@@ -54,6 +69,7 @@ private:
     redis::Client redis_;
     redis::Client reads_;
     std::map<std::string, Handler> handlers_;
+    std::vector<Periodic> periodic_;
     std::string consumer_;
     // Outbox ids of the jobs running in this process.
     std::set<std::string> running_;

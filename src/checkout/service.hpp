@@ -1,0 +1,81 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "db/pool.hpp"
+#include "payments/provider.hpp"
+#include "shipping/address_book.hpp"
+#include "shipping/rate_table.hpp"
+
+namespace bijou::checkout {
+
+// A checkout request after body validation.
+struct Request {
+    std::string user_id;
+    std::optional<std::string> address_id;
+    std::optional<shipping::Address> address;
+    std::string shipping_option;
+    payments::Method method = payments::Method::pix;
+    std::optional<std::string> card_token;
+    std::optional<std::string> card_brand;
+    std::optional<std::string> cpf;
+};
+
+// A response to send, and whether it replays a stored one.
+struct Outcome {
+    int status = 201;
+    std::string body;
+    bool replayed = false;
+};
+
+// Turns a customer's cart into an order and starts its payment:
+//  1. claims the Idempotency-Key (a replay with the same body gets the stored response,
+//     with another body 422, while the first still runs 409);
+//  2. in one transaction: re-prices the cart from the catalog, quotes shipping, creates the
+//     order with copies of names, SKUs and prices, reserves the stock of variants and
+//     pendants together (inventory rows locked in id order, so concurrent buyers never
+//     oversell and never deadlock), opens the payment and closes the cart;
+//  3. asks the provider for the charge (Pix code and QR, boleto, or the card verdict);
+//  4. stores the response under the key.
+// When the provider cannot be reached the order is cancelled, its stock released, the
+// cart reopened and the key freed, and the client gets 502.
+class Service {
+public:
+    Service(db::Pool& pool, payments::Provider& provider, shipping::AddressBook& addresses,
+            const shipping::RateTable& rates, const Config& config)
+        : pool_(pool), provider_(provider), addresses_(addresses), rates_(rates), config_(config) {}
+
+    boost::asio::awaitable<Outcome> place(const Request& request, const std::string& idempotency_key,
+                                          const std::string& request_hash);
+
+private:
+    struct Placed {
+        std::string order_id;
+        std::string order_number;
+        std::string payment_id;
+        std::string cart_id;
+        std::int64_t total = 0;
+        std::string email;
+        std::string name;
+        std::optional<std::string> cpf;
+    };
+
+    boost::asio::awaitable<Placed> create_order(const Request& request, const shipping::Address& address);
+    boost::asio::awaitable<boost::json::object> start_payment(const Request& request, const Placed& placed);
+    boost::asio::awaitable<void> undo(const Placed& placed, const std::string& user_id);
+    std::chrono::seconds reservation(payments::Method method) const;
+
+    db::Pool& pool_;
+    payments::Provider& provider_;
+    shipping::AddressBook& addresses_;
+    const shipping::RateTable& rates_;
+    const Config& config_;
+};
+
+std::string_view method_name(payments::Method method);
+
+}  // namespace bijou::checkout

@@ -1,0 +1,115 @@
+#include "payments/jobs.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "payments/processing.hpp"
+#include "payments/sandbox.hpp"
+#include "payments/signatures.hpp"
+#include "payments_sql.hpp"
+
+namespace bijou::payments {
+
+namespace json = boost::json;
+
+namespace {
+
+const db::Statement kFindPayment{"payments.find_payment", sql::k_find_payment};
+const db::Statement kFinishEvent{"payments.finish_payment_event", sql::k_finish_payment_event};
+
+constexpr int kExpiryBatch = 100;
+
+json::object payload_of(const jobs::Job& job) {
+    try {
+        auto value = json::parse(job.payload);
+        if (value.is_object()) return value.as_object();
+    } catch (const std::exception&) {
+    }
+    throw jobs::PermanentFailure("payload is not a JSON object");
+}
+
+std::string string_at(const json::object& payload, std::string_view name) {
+    const auto* value = payload.if_contains(name);
+    if (value == nullptr || !value->is_string()) throw jobs::PermanentFailure("payload lacks " + std::string(name));
+    return std::string(value->as_string());
+}
+
+}  // namespace
+
+void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, ApiClient& client, const Config& config) {
+    worker.handle("payments.event", [&pool, &provider](const jobs::Job& job) -> boost::asio::awaitable<void> {
+        auto payload = payload_of(job);
+        auto event_row_id = string_at(payload, "event_row_id");
+        auto provider_payment_id = string_at(payload, "provider_payment_id");
+
+        db::Params find{std::string(provider.name()), provider_payment_id};
+        auto rows = co_await pool.query(kFindPayment, find);
+        std::optional<std::string> payment_id;
+        if (rows.rows() == 1) payment_id = std::string(rows.text(0, 0));
+        // A sandbox id embeds ours, so an event that outran the checkout's update of the
+        // payment row still finds it.
+        if (!payment_id && provider.name() == "sandbox" && provider_payment_id.starts_with("sbx_")) {
+            payment_id = provider_payment_id.substr(4);
+        }
+        if (!payment_id) {
+            db::Params failed{event_row_id, std::nullopt, std::string("payment not known yet")};
+            co_await pool.query(kFinishEvent, failed);
+            throw std::runtime_error("no payment for " + provider_payment_id + " yet");
+        }
+
+        ChargeStatus status = ChargeStatus::pending;
+        const auto* named = payload.if_contains("status");
+        if (named && named->is_string() && named->as_string() == "approved") status = ChargeStatus::approved;
+        else if (named && named->is_string() && named->as_string() == "declined") status = ChargeStatus::declined;
+        else if (!named) status = co_await provider.fetch_status(provider_payment_id);
+
+        bool unknown = false;
+        try {
+            co_await pool.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+                if (status != ChargeStatus::pending) {
+                    std::string reason = status == ChargeStatus::declined ? "declined by the provider" : "";
+                    co_await apply_status(connection, *payment_id, status, reason);
+                }
+                db::Params done{event_row_id, *payment_id, std::nullopt};
+                co_await connection.execute(kFinishEvent, done);
+            });
+        } catch (const ApiError& error) {
+            if (error.code() != ErrorCode::payment_not_found) throw;
+            unknown = true;
+        }
+        if (unknown) {
+            db::Params failed{event_row_id, std::nullopt, std::string("payment not known yet")};
+            co_await pool.query(kFinishEvent, failed);
+            throw std::runtime_error("no payment for " + provider_payment_id + " yet");
+        }
+    });
+
+    worker.handle("sandbox.webhook", [&client, &config](const jobs::Job& job) -> boost::asio::awaitable<void> {
+        auto payload = payload_of(job);
+        auto payment_id = string_at(payload, "payment_id");
+        auto provider_payment_id = string_at(payload, "provider_payment_id");
+        const auto* approved = payload.if_contains("approved");
+        bool approve = approved && approved->is_bool() && approved->as_bool();
+
+        auto body = sandbox_event_body(job.id, provider_payment_id, payment_id, approve);
+        auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+        ApiRequest request;
+        request.method = "POST";
+        request.url = config.http.public_base_url + "/v1/webhooks/payments/sandbox";
+        request.headers = {"Content-Type: application/json",
+                           "Stripe-Signature: " + stripe_sign(config.payments.sandbox_webhook_secret, body, now.count())};
+        request.body = body;
+        auto response = co_await client.send(request);
+        if (response.status < 200 || response.status >= 300) {
+            throw std::runtime_error("sandbox webhook answered " + std::to_string(response.status));
+        }
+    });
+
+    worker.every("orders.expire", config.checkout.expiry_sweep, [&pool]() -> boost::asio::awaitable<void> {
+        while (co_await expire_due_orders(pool, kExpiryBatch) == kExpiryBatch) {
+        }
+    });
+}
+
+}  // namespace bijou::payments
