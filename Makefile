@@ -26,6 +26,7 @@ bench: build
 	BIJOU_BENCH_DEPS=1 scripts/install-deps.sh
 	bench/run.sh
 	bench/login_storm.sh
+	bench/checkout.sh
 
 lint:
 	scripts/install-deps.sh --lint

@@ -1,5 +1,7 @@
 #include "app/serve.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -118,6 +120,8 @@ int serve(const Config& config) {
         shards.push_back(std::make_unique<Shard>(config, draining, hashes, fetcher, rates, *provider));
         port = shards.back()->server.listen(port, i == 0);
         shards.back()->server.start();
+        // Load the signing keys before the first login needs them inside a transaction.
+        asio::co_spawn(shards.back()->io, shards.back()->keys.current(), asio::detached);
     }
 
     std::vector<std::thread> threads;

@@ -1,5 +1,9 @@
 #include "auth/keys.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include <sodium.h>
 
 #include <boost/json.hpp>
@@ -84,7 +88,29 @@ KeyStore::KeyStore(db::Pool& pool, const Config& config, std::chrono::seconds re
 boost::asio::awaitable<std::shared_ptr<const KeyRing>> KeyStore::current() {
     auto now = std::chrono::steady_clock::now();
     if (ring_ && now - loaded_at_ < refresh_) co_return ring_;
+    if (ring_) {
+        if (!reloading_) {
+            reloading_ = true;
+            auto executor = co_await boost::asio::this_coro::executor;
+            boost::asio::co_spawn(executor, reload(), boost::asio::detached);
+        }
+        co_return ring_;
+    }
+    co_await load();
+    co_return ring_;
+}
 
+boost::asio::awaitable<void> KeyStore::reload() {
+    try {
+        co_await load();
+    } catch (const std::exception& error) {
+        log::warn("reloading signing keys failed; keeping the loaded ones", {{"error", error.what()}});
+    }
+    reloading_ = false;
+}
+
+boost::asio::awaitable<void> KeyStore::load() {
+    auto now = std::chrono::steady_clock::now();
     auto rows = co_await pool_.query(kListSigningKeys);
     auto ring = std::make_shared<KeyRing>();
     for (int row = 0; row < rows.rows(); ++row) {
@@ -112,7 +138,6 @@ boost::asio::awaitable<std::shared_ptr<const KeyRing>> KeyStore::current() {
     }
     ring_ = std::move(ring);
     loaded_at_ = now;
-    co_return ring_;
 }
 
 void rotate_signing_key(const Config& config, std::ostream& out) {

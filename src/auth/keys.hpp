@@ -51,14 +51,22 @@ class KeyStore {
 public:
     KeyStore(db::Pool& pool, const Config& config, std::chrono::seconds refresh = std::chrono::seconds(30));
 
+    // Returns the keys. A ring older than `refresh` is still returned while a reload runs
+    // in the background: callers often hold a pooled connection inside a transaction, and
+    // waiting here for a second connection could exhaust the pool. Only the first call
+    // waits for the database.
     boost::asio::awaitable<std::shared_ptr<const KeyRing>> current();
 
 private:
+    boost::asio::awaitable<void> load();
+    boost::asio::awaitable<void> reload();
+
     db::Pool& pool_;
     MasterKey master_key_;
     std::chrono::seconds refresh_;
     std::shared_ptr<const KeyRing> ring_;
     std::chrono::steady_clock::time_point loaded_at_;
+    bool reloading_ = false;
 };
 
 // Retires the active signing key (its tokens verify until they expire) and activates a

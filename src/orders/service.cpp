@@ -150,7 +150,11 @@ boost::asio::awaitable<json::object> Service::change_status(const StatusChange& 
                            {FieldError{"tracking_code", "required", {}}});
         }
 
-        auto before = co_await get(change.order_id, std::nullopt);
+        // Read on this transaction's connection: taking a second one from the pool while
+        // holding this one can exhaust the pool under load.
+        db::Params read{change.order_id, std::nullopt};
+        auto before_rows = co_await connection.execute(kOrderJson, read);
+        auto before = json::parse(before_rows.text(0, 0)).as_object();
         if (change.to == "shipped" && from != "shipped") co_await consume(connection, change.order_id);
         if (change.to == "cancelled" || change.to == "refund_pending") co_await release(connection, change.order_id);
         if (change.to == "cancelled") {
