@@ -27,6 +27,7 @@
 #include "http/server.hpp"
 #include "net/http_fetch.hpp"
 #include "ops/routes.hpp"
+#include "ratelimit/ip_budget.hpp"
 #include "redis/client.hpp"
 
 namespace bijou::app {
@@ -46,6 +47,7 @@ struct Shard {
           catalog(pool, config),
           keys(pool, config),
           limiter(redis),
+          ip_budget(redis, config.http.rate_limit_per_ip, config.http.rate_limit_window),
           accounts(pool, keys, hashes, limiter, config),
           email_flows(pool, hashes, limiter, config),
           carts(pool, config),
@@ -56,6 +58,7 @@ struct Shard {
           social(redis, fetcher, accounts, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
+        pipeline.set_guard([this](const http::Request& request) { return ip_budget.hit(request.remote_address); });
         catalog::add_routes(pipeline, catalog, config);
         auth::add_routes(pipeline, keys, accounts, email_flows, config,
                          [this](const std::string& user_id, const std::string& token) {
@@ -77,6 +80,7 @@ struct Shard {
     catalog::Service catalog;
     auth::KeyStore keys;
     ratelimit::Limiter limiter;
+    ratelimit::IpBudget ip_budget;
     auth::AccountService accounts;
     auth::EmailFlows email_flows;
     cart::Service carts;

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -153,6 +155,30 @@ const std::vector<KeySpec>& key_specs() {
         {"http.idle_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.idle_timeout = parse_ms(k, v, 100, 3'600'000); }},
         {"http.drain_timeout_ms", [](Config& c, auto& k, auto& v) { c.http.drain_timeout = parse_ms(k, v, 0, 600'000); }},
         {"http.shutdown_delay_ms", [](Config& c, auto& k, auto& v) { c.http.shutdown_delay = parse_ms(k, v, 0, 600'000); }},
+        {"http.rate_limit_per_ip", [](Config& c, auto& k, auto& v) {
+             c.http.rate_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000'000));
+         }},
+        {"http.rate_limit_window_s", [](Config& c, auto& k, auto& v) {
+             c.http.rate_limit_window = std::chrono::seconds(parse_integer(k, v, 1, 3600));
+         }},
+        {"http.trusted_proxies", [](Config& c, auto& k, auto& v) {
+             c.http.trusted_proxies.clear();
+             for (const auto& item : v.items) {
+                 if (item.empty()) continue;
+                 boost::system::error_code ec;
+                 if (item.find('/') != std::string::npos) {
+                     boost::asio::ip::make_network_v6(item, ec);
+                     if (ec) {
+                         ec.clear();
+                         boost::asio::ip::make_network_v4(item, ec);
+                     }
+                 } else {
+                     boost::asio::ip::make_address(item, ec);
+                 }
+                 if (ec) throw ConfigError(k + ": expected IP addresses or CIDR ranges such as 10.0.0.0/8, got '" + item + "'");
+                 c.http.trusted_proxies.push_back(item);
+             }
+         }},
         {"http.cors_allowed_origins", [](Config& c, auto& k, auto& v) {
              c.http.cors_allowed_origins.clear();
              for (const auto& origin : v.items) {
@@ -326,7 +352,7 @@ void flatten_yaml(const YAML::Node& node, const std::string& prefix, std::map<st
 }
 
 RawValue env_value(const std::string& key, const std::string& text) {
-    if (key == "http.cors_allowed_origins") {
+    if (key == "http.cors_allowed_origins" || key == "http.trusted_proxies") {
         RawValue value{{}, true};
         std::size_t start = 0;
         while (start <= text.size()) {

@@ -28,6 +28,13 @@ struct HttpConfig {
     std::vector<std::string> cors_allowed_origins;
     // Base of the absolute URLs the API returns, such as image URLs.
     std::string public_base_url = "http://127.0.0.1:8080";
+    // Global budget: requests per client IP in rate_limit_window (health checks and payment
+    // webhooks excepted).
+    int rate_limit_per_ip = 1200;
+    std::chrono::seconds rate_limit_window{60};
+    // Reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges. The
+    // client address is then the rightmost one in that header that is not a trusted proxy.
+    std::vector<std::string> trusted_proxies;
 };
 
 struct DatabaseConfig {

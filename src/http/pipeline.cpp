@@ -36,7 +36,71 @@ constexpr std::string_view kExposedHeaders = "ETag, Retry-After, X-Cart-Token, X
 
 }  // namespace
 
+Pipeline::Pipeline(const HttpConfig& config) : config_(config) {
+    // Entries were checked when the configuration was loaded.
+    for (const auto& entry : config.trusted_proxies) {
+        boost::system::error_code ec;
+        if (entry.find('/') != std::string::npos) {
+            auto v6 = boost::asio::ip::make_network_v6(entry, ec);
+            if (!ec) {
+                trusted_v6_.push_back(v6);
+                continue;
+            }
+            trusted_v4_.push_back(boost::asio::ip::make_network_v4(entry, ec));
+            continue;
+        }
+        auto address = boost::asio::ip::make_address(entry, ec);
+        if (address.is_v4()) trusted_v4_.emplace_back(address.to_v4(), 32);
+        else trusted_v6_.emplace_back(address.to_v6(), 128);
+    }
+}
+
+bool Pipeline::is_trusted_proxy(const boost::asio::ip::address& address) const {
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return is_trusted_proxy(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()));
+    }
+    if (address.is_v4()) {
+        auto value = address.to_v4().to_uint();
+        return std::ranges::any_of(trusted_v4_, [&](const auto& network) {
+            auto bits = network.prefix_length();
+            std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+            return (value & mask) == (network.address().to_uint() & mask);
+        });
+    }
+    auto bytes = address.to_v6().to_bytes();
+    return std::ranges::any_of(trusted_v6_, [&](const auto& network) {
+        auto prefix = network.address().to_bytes();
+        int bits = network.prefix_length();
+        for (std::size_t i = 0; i < bytes.size() && bits > 0; ++i, bits -= 8) {
+            auto mask = static_cast<unsigned char>(bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF);
+            if ((bytes[i] & mask) != (prefix[i] & mask)) return false;
+        }
+        return true;
+    });
+}
+
+void Pipeline::resolve_client(Request& request) const {
+    if (trusted_v4_.empty() && trusted_v6_.empty()) return;
+    boost::system::error_code ec;
+    auto peer = boost::asio::ip::make_address(request.remote_address, ec);
+    if (ec || !is_trusted_proxy(peer)) return;
+    // Walk X-Forwarded-For from the right: each trusted proxy appended the address it saw.
+    std::string forwarded(request.raw["X-Forwarded-For"]);
+    while (!forwarded.empty()) {
+        auto comma = forwarded.rfind(',');
+        auto item = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+        forwarded.erase(comma == std::string::npos ? 0 : comma);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        auto address = boost::asio::ip::make_address(item, ec);
+        if (ec) return;  // A malformed entry: keep the last address that was sure.
+        request.remote_address = address.to_string();
+        if (!is_trusted_proxy(address)) return;
+    }
+}
+
 void Pipeline::prepare(Request& request) const {
+    resolve_client(request);
     auto incoming_id = request.raw["X-Request-Id"];
     request.request_id = is_acceptable_request_id(incoming_id) ? std::string(incoming_id) : random_request_id();
     request.locale = negotiate_locale(request.raw[beast_http::field::accept_language]);
@@ -104,6 +168,8 @@ boost::asio::awaitable<Response> Pipeline::dispatch(Request& request) const {
     }
 
     request.params = std::move(match.params);
+    bool exempt = request.path == "/healthz" || request.path == "/readyz" || request.path.starts_with("/v1/webhooks/");
+    if (guard_ && !exempt) co_await guard_(request);
     co_return co_await (*match.target)(request);
 }
 

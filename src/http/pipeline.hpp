@@ -1,6 +1,11 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+#include <functional>
+#include <vector>
 
 #include "core/config.hpp"
 #include "http/message.hpp"
@@ -12,7 +17,12 @@ namespace bijou::http {
 // checks, the handler, error mapping, security headers and the access log, in that order.
 class Pipeline {
 public:
-    explicit Pipeline(const HttpConfig& config) : config_(config) {}
+    explicit Pipeline(const HttpConfig& config);
+
+    // A check every routed request passes before its handler, such as the global per-IP
+    // budget. Health checks and payment webhooks skip it.
+    using Guard = std::function<boost::asio::awaitable<void>(const Request&)>;
+    void set_guard(Guard guard) { guard_ = std::move(guard); }
 
     void add(Verb method, std::string_view path_template, Handler handler) {
         router_.add(method, path_template, std::move(handler));
@@ -35,8 +45,16 @@ private:
     boost::asio::awaitable<Response> dispatch(Request& request) const;
     Response preflight(const Request& request, const std::vector<Verb>& methods) const;
 
+    // Replaces remote_address with the client's address from X-Forwarded-For when the
+    // connection comes from a trusted proxy.
+    void resolve_client(Request& request) const;
+    bool is_trusted_proxy(const boost::asio::ip::address& address) const;
+
     const HttpConfig& config_;
     Router<Handler> router_;
+    Guard guard_;
+    std::vector<boost::asio::ip::network_v4> trusted_v4_;
+    std::vector<boost::asio::ip::network_v6> trusted_v6_;
 };
 
 }  // namespace bijou::http

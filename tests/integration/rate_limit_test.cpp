@@ -123,3 +123,42 @@ TEST(Lockout, RepeatedFailuresLockAccount) {
                                 {}, &output);
     EXPECT_EQ(post("/v1/auth/login", {{"email", email}, {"password", "brinco de lua cheia"}}).result_int(), 200);
 }
+
+TEST(GlobalBudget, LimitsEveryRoutePerClientAddress) {
+    auto server = start({{"BIJOU_HTTP_RATE_LIMIT_PER_IP", "40"}, {"BIJOU_HTTP_THREADS", "1"}});
+    int ok = 0;
+    int limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 80; ++i) {
+        auto response = bijou::testing::get(kPort, "/v1/collections");
+        if (response.result_int() == 200) ++ok;
+        if (response.result_int() == 429) {
+            ++limited;
+            retry_after = std::string(response[http::field::retry_after]);
+        }
+    }
+    // One thread syncs with Redis every 16 requests, so the budget holds within 16.
+    EXPECT_GE(ok, 40);
+    EXPECT_LE(ok, 56);
+    EXPECT_EQ(ok + limited, 80);
+    EXPECT_FALSE(retry_after.empty());
+    EXPECT_LE(std::stoi(retry_after), 60);
+    // Health checks are not counted.
+    EXPECT_EQ(bijou::testing::get(kPort, "/healthz").result_int(), 200);
+}
+
+TEST(GlobalBudget, TrustedProxiesPassTheClientAddress) {
+    auto server = start({{"BIJOU_HTTP_RATE_LIMIT_PER_IP", "20"},
+                         {"BIJOU_HTTP_THREADS", "1"},
+                         {"BIJOU_HTTP_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"}});
+    auto from = [](const std::string& chain) {
+        return bijou::testing::get(kPort, "/v1/collections", {{"X-Forwarded-For", chain}}).result_int();
+    };
+    int first_client = 0;
+    for (int i = 0; i < 60; ++i) first_client += from("198.51.100.7") == 429 ? 1 : 0;
+    EXPECT_GT(first_client, 0);
+    // Another client behind the same proxies has its own budget, and an address that a
+    // client put in front of the chain is not believed.
+    EXPECT_EQ(from("198.51.100.7, 203.0.113.9, 10.1.2.3"), 200);
+    EXPECT_EQ(from("198.51.100.7, 203.0.113.10"), 200);
+}
