@@ -12,7 +12,10 @@ foreach(file IN LISTS FILES)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${file} contains the raw-string delimiter )${delimiter}\"")
   endif()
-  string(APPEND body "inline constexpr std::string_view k_${identifier} = R\"${delimiter}(${text})${delimiter}\";\n\n")
+  # The length comes from sizeof, because computing it in a constexpr loop fails for texts
+  # longer than GCC's constexpr loop limit (the OpenAPI document).
+  string(APPEND body "inline constexpr char k_${identifier}_text[] = R\"${delimiter}(${text})${delimiter}\";\n")
+  string(APPEND body "inline constexpr std::string_view k_${identifier}{k_${identifier}_text, sizeof k_${identifier}_text - 1};\n\n")
   string(APPEND entries "    std::pair<std::string_view, std::string_view>{\"${name}\", k_${identifier}},\n")
   math(EXPR count "${count} + 1")
 endforeach()

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "auth/jwt.hpp"
+#include "auth/password.hpp"
 #include "core/ids.hpp"
 #include "http/json_body.hpp"
 
@@ -68,7 +69,7 @@ AuditQuery parse_audit_query(const http::QueryParams& params) {
 
 }  // namespace
 
-void add_routes(http::Pipeline& pipeline, AdminService& admins) {
+void add_routes(http::Pipeline& pipeline, AdminService& admins, AdminDirectory& directory) {
     using http::Verb;
     using Awaitable = boost::asio::awaitable<http::Response>;
 
@@ -82,6 +83,83 @@ void add_routes(http::Pipeline& pipeline, AdminService& admins) {
         for (auto& c : normalized) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         auth::ClientInfo client{std::string(request.raw[field::user_agent]), request.remote_address};
         auto result = co_await admins.login(normalized, *password, *code, client, request.request_id);
+        co_return http::json_response(request, json::serialize(result));
+    });
+
+    pipeline.add(Verb::post, "/v1/admin/auth/refresh", [&admins](http::Request& request) -> Awaitable {
+        http::BodyReader body(request, {"refresh_token"});
+        auto token = body.string("refresh_token", true, 256);
+        body.finish();
+        auto result = co_await admins.refresh(*token, request.request_id);
+        co_return http::json_response(request, json::serialize(result));
+    });
+
+    pipeline.add(Verb::post, "/v1/admin/auth/logout", [&admins](http::Request& request) -> Awaitable {
+        // Any signed-in admin may end their own session.
+        auto principal = co_await admins.authenticate(request.raw[field::authorization], Permission::catalog_read);
+        co_await admins.logout(principal, request.remote_address, request.request_id);
+        co_return http::Response{http::Status::no_content, request.raw.version()};
+    });
+
+    pipeline.add(Verb::get, "/v1/admin/admins", [&admins, &directory](http::Request& request) -> Awaitable {
+        co_await admins.authenticate(request.raw[field::authorization], Permission::admins_manage);
+        auto list = co_await directory.list();
+        co_return http::json_response(request, json::serialize(list));
+    });
+
+    pipeline.add(Verb::post, "/v1/admin/admins", [&admins, &directory](http::Request& request) -> Awaitable {
+        auto principal = co_await admins.authenticate(request.raw[field::authorization], Permission::admins_manage);
+        http::BodyReader body(request, {"email", "name", "role", "password"});
+        auto email = body.string("email", true, 254);
+        if (email && (email->find('@') == std::string::npos || email->find(' ') != std::string::npos)) {
+            body.add_error("email", "invalid_email");
+        }
+        auto name = body.string("name", true, 200);
+        if (name && name->find_first_not_of(" \t") == std::string::npos) body.add_error("name", "empty");
+        auto role_text = body.string("role", true, 20);
+        std::optional<Role> role;
+        if (role_text) {
+            role = parse_role(*role_text);
+            if (!role) body.add_error("role", "unknown_value", {{"allowed", "owner, manager, catalog_editor, order_operator, support"}});
+        }
+        auto password = body.string("password", true, auth::PasswordPolicy{}.max_length);
+        if (password && auth::check_new_password(*password, auth::PasswordPolicy{}) != auth::PasswordProblem::none) {
+            body.add_error("password", "too_common");
+        }
+        body.finish();
+        NewAdmin admin;
+        admin.email = *email;
+        for (auto& c : admin.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        admin.name = *name;
+        admin.role = *role;
+        admin.password = *password;
+        Actor actor{principal.admin_id, request.remote_address, request.request_id};
+        auto created = co_await directory.create(actor, admin);
+        co_return http::json_response(request, json::serialize(created), http::Status::created);
+    });
+
+    pipeline.add(Verb::patch, "/v1/admin/admins/{id}", [&admins, &directory](http::Request& request) -> Awaitable {
+        auto principal = co_await admins.authenticate(request.raw[field::authorization], Permission::admins_manage);
+        http::BodyReader body(request, {"role", "status"});
+        AdminChange change;
+        if (auto role = body.string("role", false, 20)) {
+            change.role = parse_role(*role);
+            if (!change.role) body.add_error("role", "unknown_value", {{"allowed", "owner, manager, catalog_editor, order_operator, support"}});
+        }
+        change.status = body.string("status", false, 10);
+        if (change.status && *change.status != "active" && *change.status != "disabled") {
+            body.add_error("status", "unknown_value", {{"allowed", "active, disabled"}});
+        }
+        body.finish();
+        Actor actor{principal.admin_id, request.remote_address, request.request_id};
+        auto updated = co_await directory.update(actor, std::string(request.params.get("id")), change);
+        co_return http::json_response(request, json::serialize(updated));
+    });
+
+    pipeline.add(Verb::post, "/v1/admin/admins/{id}/totp", [&admins, &directory](http::Request& request) -> Awaitable {
+        auto principal = co_await admins.authenticate(request.raw[field::authorization], Permission::admins_manage);
+        Actor actor{principal.admin_id, request.remote_address, request.request_id};
+        auto result = co_await directory.reset_totp(actor, std::string(request.params.get("id")));
         co_return http::json_response(request, json::serialize(result));
     });
 

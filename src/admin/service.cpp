@@ -6,6 +6,7 @@
 
 #include "admin/totp.hpp"
 #include "admin_sql.hpp"
+#include "auth_sql.hpp"
 #include "audit/audit.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
@@ -25,6 +26,12 @@ const db::Statement kAcceptTotpStep{"admin.accept_totp_step", sql::k_accept_totp
 const db::Statement kCreateAdminSession{"admin.create_admin_session", sql::k_create_admin_session};
 const db::Statement kAdminSessionActive{"admin.admin_session_active", sql::k_admin_session_active};
 const db::Statement kListAuditLog{"admin.list_audit_log", sql::k_list_audit_log};
+const db::Statement kFindAdminRefreshToken{"admin.find_admin_refresh_token", sql::k_find_admin_refresh_token};
+const db::Statement kRecordFailure{"admin.record_admin_login_failure", sql::k_record_admin_login_failure};
+const db::Statement kRecordLogin{"admin.record_admin_login", sql::k_record_admin_login};
+const db::Statement kRevokeAdminSession{"admin.revoke_admin_session", sql::k_revoke_admin_session};
+const db::Statement kInsertRefreshToken{"admin.insert_refresh_token", auth::sql::k_insert_refresh_token};
+const db::Statement kUseRefreshToken{"admin.use_refresh_token", auth::sql::k_use_refresh_token};
 
 // Admins sign in again, with a new TOTP code, after this long.
 constexpr std::chrono::seconds kAdminSessionLifetime{8 * 3600};
@@ -83,6 +90,15 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
         if (secret) step = verify_totp(*secret, code, std::chrono::system_clock::now());
     }
     if (!step) {
+        if (found && rows.boolean(0, 4)) {
+            // Wrong password or code for an admin who may log in: count it towards a lock.
+            db::Params failure{std::string(rows.text(0, 0)), std::to_string(config_.auth.lockout_threshold),
+                               std::to_string(config_.auth.lockout_duration.count())};
+            auto locked = co_await pool_.query(kRecordFailure, failure);
+            if (locked.rows() == 1 && locked.boolean(0, 0)) {
+                log::warn("admin locked after failed sign-ins", {{"admin_id", rows.text(0, 0)}});
+            }
+        }
         log::warn("admin login failed", {{"known_email", found}});
         throw ApiError(ErrorCode::invalid_credentials, "admin login failed");
     }
@@ -100,6 +116,12 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
         auto session = co_await connection.execute(kCreateAdminSession, session_params);
         std::string session_id(session.text(0, 0));
 
+        db::Params login_params{admin_id};
+        co_await connection.execute(kRecordLogin, login_params);
+        auto refresh_token = auth::random_token();
+        db::Params token_params{session_id, auth::sha256_hex(refresh_token)};
+        co_await connection.execute(kInsertRefreshToken, token_params);
+
         audit::Entry entry{"admin", admin_id, std::nullopt, "admin.login", "auth_session", session_id,
                            std::nullopt, std::nullopt,
                            client.ip.empty() ? std::nullopt : std::optional<std::string>(client.ip), request_id};
@@ -112,9 +134,65 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
             {"access_token", token},
             {"token_type", "Bearer"},
             {"expires_in", config_.auth.access_token_ttl.count()},
+            {"refresh_token", refresh_token},
         };
     });
     co_return body;
+}
+
+boost::asio::awaitable<json::object> AdminService::refresh(const std::string& refresh_token, const std::string& request_id) {
+    auto hash = auth::sha256_hex(refresh_token);
+    std::optional<std::string> failure;
+    auto body = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<json::object> {
+        db::Params find{hash};
+        auto rows = co_await connection.execute(kFindAdminRefreshToken, find);
+        if (rows.rows() == 0) {
+            failure = "unknown admin refresh token";
+            co_return json::object{};
+        }
+        std::string token_id(rows.text(0, 0));
+        std::string session_id(rows.text(0, 1));
+        std::string admin_id(rows.text(0, 3));
+        std::string role(rows.text(0, 4));
+        if (rows.boolean(0, 2)) {
+            // A rotated token used again: one of its two holders is a thief.
+            db::Params revoke{session_id, std::string("token_reuse")};
+            co_await connection.execute(kRevokeAdminSession, revoke);
+            audit::Entry entry{"system", std::nullopt, std::nullopt, "admin.refresh_token_reused", "auth_session",
+                               session_id, std::nullopt, "{\"admin_id\":\"" + admin_id + "\"}", std::nullopt, request_id};
+            co_await audit::write(connection, entry);
+            failure = "reused admin refresh token";
+            co_return json::object{};
+        }
+        if (rows.boolean(0, 5) || rows.boolean(0, 6)) {
+            failure = "admin session revoked or expired";
+            co_return json::object{};
+        }
+        auto fresh = auth::random_token();
+        db::Params insert{session_id, auth::sha256_hex(fresh)};
+        auto inserted = co_await connection.execute(kInsertRefreshToken, insert);
+        db::Params use{token_id, std::string(inserted.text(0, 0))};
+        co_await connection.execute(kUseRefreshToken, use);
+        json::object extra{{"role", role}};
+        auto token = co_await auth::issue_access_token(keys_, config_, kAdminAudience, admin_id, session_id, extra);
+        co_return json::object{{"access_token", token},
+                               {"token_type", "Bearer"},
+                               {"expires_in", config_.auth.access_token_ttl.count()},
+                               {"refresh_token", fresh}};
+    });
+    if (failure) throw ApiError(ErrorCode::invalid_refresh_token, *failure);
+    co_return body;
+}
+
+boost::asio::awaitable<void> AdminService::logout(const AdminPrincipal& principal, const std::string& ip,
+                                                  const std::string& request_id) {
+    co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+        db::Params revoke{principal.session_id, std::string("logout")};
+        co_await connection.execute(kRevokeAdminSession, revoke);
+        audit::Entry entry{"admin", principal.admin_id, std::nullopt, "admin.logout", "auth_session", principal.session_id,
+                           std::nullopt, std::nullopt, ip.empty() ? std::nullopt : std::optional<std::string>(ip), request_id};
+        co_await audit::write(connection, entry);
+    });
 }
 
 boost::asio::awaitable<AdminPrincipal> AdminService::authenticate(std::string_view authorization, Permission permission) {

@@ -55,6 +55,7 @@ struct Shard {
           checkout(pool, provider, addresses, rates, config),
           orders(pool),
           admins(pool, keys, hashes, limiter, config),
+          directory(pool, hashes, config),
           social(redis, fetcher, accounts, limiter, config),
           pipeline(config.http),
           server(io, config.http, pipeline) {
@@ -70,7 +71,7 @@ struct Shard {
         checkout::add_routes(pipeline, checkout, accounts);
         orders::add_routes(pipeline, orders, accounts, admins);
         payments::add_routes(pipeline, provider, pool, config);
-        admin::add_routes(pipeline, admins);
+        admin::add_routes(pipeline, admins, directory);
         ops::add_routes(pipeline, ops::Probes{pool, redis, draining}, config);
     }
 
@@ -88,6 +89,7 @@ struct Shard {
     checkout::Service checkout;
     orders::Service orders;
     admin::AdminService admins;
+    admin::AdminDirectory directory;
     auth::SocialLogin social;
     http::Pipeline pipeline;
     http::Server server;

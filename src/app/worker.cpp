@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "auth/email_flows.hpp"
+#include "checkout/cleanup.hpp"
 #include "core/log.hpp"
 #include "db/pool.hpp"
 #include "jobs/worker.hpp"
@@ -29,6 +30,7 @@ int work(const Config& config) {
     auto provider = payments::make_provider(config.payments);
     payments::ApiClient client(config.payments.timeout, 64 * 1024);
     payments::add_payment_jobs(worker, pool, *provider, client, config);
+    checkout::add_cleanup_jobs(worker, pool);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code error, int signal) {

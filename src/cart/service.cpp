@@ -39,7 +39,8 @@ json::value optional_json(const std::optional<std::string>& value) {
 }
 
 json::object line_json(const Line& line) {
-    std::int64_t available = line.variant_available;
+    // Capped at the line limit, so the cart does not publish the exact stock.
+    std::int64_t available = std::min(line.variant_available, kMaxLineQuantity);
     if (line.pendant_available) available = std::min(available, *line.pendant_available);
     std::string name = line.product_name + " - " + line.variant_name;
     return {{"id", line.id},

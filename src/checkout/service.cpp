@@ -267,6 +267,11 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
         if (result.status != payments::ChargeStatus::pending) {
             co_await payments::apply_status(connection, placed.payment_id, result.status, result.failure_reason);
         }
+        // A declined card gives the customer the cart back, to pay another way.
+        if (result.status == payments::ChargeStatus::declined) {
+            db::Params cart{placed.cart_id, request.user_id};
+            co_await connection.execute(kReopenCart, cart);
+        }
     });
 
     db::Params order_params{placed.order_id, std::nullopt};

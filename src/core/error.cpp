@@ -27,6 +27,9 @@ int http_status(ErrorCode code) {
         case ErrorCode::precondition_required: return 428;
         case ErrorCode::version_mismatch: return 412;
         case ErrorCode::webhook_signature_invalid: return 401;
+        case ErrorCode::admin_not_found: return 404;
+        case ErrorCode::admin_exists: return 409;
+        case ErrorCode::admin_change_refused: return 409;
         case ErrorCode::account_exists: return 409;
         case ErrorCode::csrf_rejected: return 403;
         case ErrorCode::rate_limited: return 429;
@@ -78,6 +81,9 @@ std::string_view code_name(ErrorCode code) {
         case ErrorCode::precondition_required: return "precondition_required";
         case ErrorCode::version_mismatch: return "version_mismatch";
         case ErrorCode::webhook_signature_invalid: return "webhook_signature_invalid";
+        case ErrorCode::admin_not_found: return "admin_not_found";
+        case ErrorCode::admin_exists: return "admin_exists";
+        case ErrorCode::admin_change_refused: return "admin_change_refused";
         case ErrorCode::account_exists: return "account_exists";
         case ErrorCode::csrf_rejected: return "csrf_rejected";
         case ErrorCode::rate_limited: return "rate_limited";

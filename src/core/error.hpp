@@ -97,6 +97,13 @@ enum class ErrorCode {
     version_mismatch,
     // A payment webhook whose signature is missing, forged or too old. Nothing changed.
     webhook_signature_invalid,
+    // No admin with that id.
+    admin_not_found,
+    // An admin with that e-mail address exists already.
+    admin_exists,
+    // An admin change that would lock the shop out: an owner changing their own role or
+    // status, or the last active owner losing the role or being disabled. `reason` says which.
+    admin_change_refused,
     // No route matches the path.
     route_not_found,
     // The path exists but not for this method; the response carries `Allow`.

@@ -37,7 +37,10 @@ public:
     // parent as "name.field". Returns nullopt when the field is absent or not an object.
     std::optional<BodyReader> object(std::string_view name, bool required,
                                      std::span<const std::string_view> allowed_fields);
+    // True when the field is present and not null.
     bool has(std::string_view name) const;
+    // True when the field is present, null included.
+    bool present(std::string_view name) const { return body_.contains(name); }
 
     void add_error(std::string field, std::string reason, std::map<std::string, std::string> args = {});
 

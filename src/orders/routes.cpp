@@ -27,7 +27,7 @@ std::int64_t expected_version(const http::Request& request) {
     std::int64_t version = 0;
     auto [end, error] = std::from_chars(header.data(), header.data() + header.size(), version);
     if (error != std::errc() || end != header.data() + header.size() || version < 1) {
-        throw ApiError(ErrorCode::version_mismatch, "If-Match is not an order version", {{"version", "?"}});
+        throw invalid_parameter("If-Match", "invalid_format");
     }
     return version;
 }
@@ -77,6 +77,10 @@ void add_routes(http::Pipeline& pipeline, Service& orders, auth::AccountService&
         auto tracking = body.string("tracking_code", false, 40);
         if (tracking && tracking->find_first_not_of(" \t") == std::string::npos) body.add_error("tracking_code", "empty");
         body.finish();
+        // Money going back needs the refunds permission on top of orders_update.
+        if ((*status == "refund_pending" || *status == "refunded") && !admin::role_has(principal.role, Permission::refunds)) {
+            throw ApiError(ErrorCode::permission_denied, "refund moves need the refunds permission");
+        }
 
         StatusChange change;
         change.order_id = std::string(request.params.get("id"));

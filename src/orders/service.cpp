@@ -107,9 +107,19 @@ boost::asio::awaitable<json::object> Service::list_for_admin(const http::QueryPa
     auto from = time_filter(query, "from");
     auto to = time_filter(query, "to");
     auto search = query.get("q");
-    if (search && (search->empty() || search->size() > 254)) throw invalid_parameter("q", "too_long", {{"max", "254"}});
+    if (search && search->empty()) throw invalid_parameter("q", "empty");
+    if (search && search->size() > 254) throw invalid_parameter("q", "too_long", {{"max", "254"}});
     db::Params params{status, from, to, search, after_time, after_id, std::to_string(limit + 1)};
-    auto rows = co_await pool_.query(kListAdminOrders, params);
+    db::Result rows;
+    bool bad_date = false;
+    try {
+        rows = co_await pool_.query(kListAdminOrders, params);
+    } catch (const db::DbError& error) {
+        // 22007/22008: a date shaped right but impossible, such as 2026-13-45.
+        if (!error.sqlstate().starts_with("22")) throw;
+        bad_date = true;
+    }
+    if (bad_date) throw invalid_parameter(from ? "from" : "to", "invalid_format");
     int count = std::min(rows.rows(), limit);
     json::array items;
     for (int row = 0; row < count; ++row) {
@@ -169,7 +179,7 @@ boost::asio::awaitable<json::object> Service::change_status(const StatusChange& 
         }
         db::Params update{change.order_id, change.to, change.tracking_code};
         co_await connection.execute(kSetOrderStatus, update);
-        if (change.to == "shipped") {
+        if (change.to == "shipped" && from != "shipped") {
             json::object payload{{"order_id", change.order_id}};
             std::optional<std::string> dedupe = "mail.order_shipped:" + change.order_id + ":" + std::to_string(version);
             co_await jobs::enqueue(connection, "mail.order_shipped", payload, dedupe);

@@ -13,6 +13,7 @@
 namespace bijou::payments {
 
 namespace json = boost::json;
+using orders::Shortfall;
 
 namespace {
 
@@ -50,10 +51,14 @@ boost::asio::awaitable<void> approve(db::Connection& connection, const std::stri
     }
     if (order_status == "expired" || order_status == "payment_failed" || order_status == "cancelled") {
         // The money arrived after the order gave its stock back: take it again if it is
-        // still there, else the customer gets the money back.
-        std::optional<std::string> no_expiry;
-        auto shortfall = co_await orders::reserve(connection, order_id, no_expiry);
-        std::string outcome = shortfall ? "refund_pending" : "paid";
+        // still there, else the customer gets the money back. An order that someone
+        // cancelled stays cancelled in spirit: its money goes back too.
+        std::optional<Shortfall> shortfall;
+        if (order_status != "cancelled") {
+            std::optional<std::string> no_expiry;
+            shortfall = co_await orders::reserve(connection, order_id, no_expiry);
+        }
+        std::string outcome = order_status == "cancelled" || shortfall ? "refund_pending" : "paid";
         co_await set_order_status(connection, order_id, outcome);
         if (!shortfall) co_await queue_paid_mail(connection, order_id);
         json::object after{{"status", outcome}, {"payment_id", payment_id}};

@@ -60,10 +60,8 @@ std::optional<std::string> text(http::BodyReader& body, std::string_view name, b
 // Reads an optional text field that may be cleared with null: the outer optional tells
 // whether the field was sent.
 std::optional<std::optional<std::string>> clearable(http::BodyReader& body, std::string_view name, std::size_t max) {
-    if (!body.has(name)) {
-        // Absent, or null: a null clears the value.
-        return std::nullopt;
-    }
+    if (!body.present(name)) return std::nullopt;
+    // A null clears the value.
     return body.string(name, false, max);
 }
 
@@ -96,7 +94,7 @@ AddressFields AddressFields::read(http::BodyReader& body, bool all_required) {
         if (is_state(*uf)) fields.uf = *uf;
         else body.add_error("uf", "unknown_value", {{"allowed", "AC, AL, AP, AM, BA, CE, DF, ES, GO, MA, MT, MS, MG, PA, PB, PR, PE, PI, RJ, RN, RS, RO, RR, SC, SP, SE, TO"}});
     }
-    if (body.has("phone")) {
+    if (body.present("phone")) {
         auto phone = body.string("phone", false, 16);
         bool valid = phone && phone->size() >= 9 && (*phone)[0] == '+' && (*phone)[1] >= '1' &&
                      std::all_of(phone->begin() + 1, phone->end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -186,3 +186,125 @@ TEST(AdminCli, RejectsBadInput) {
                           &output),
               1);
 }
+
+namespace {
+
+bijou::testing::Response admin_send(http::verb method, const std::string& target, const std::string& token,
+                                    const std::string& body = {}) {
+    bijou::testing::Headers headers{{"Authorization", "Bearer " + token}};
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return bijou::testing::request(kPort, method, target, headers, body);
+}
+
+std::string secret_of(const std::string& uri) {
+    auto at = uri.find("secret=");
+    auto base32 = uri.substr(at + 7, uri.find('&', at) - at - 7);
+    char* secret = nullptr;
+    std::size_t length = 0;
+    EXPECT_EQ(oath_base32_decode(base32.data(), base32.size(), &secret, &length), OATH_OK);
+    std::string raw(secret, length);
+    free(secret);
+    return raw;
+}
+
+}  // namespace
+
+TEST(AdminSession, RefreshRotatesAndLogoutEnds) {
+    auto secret = create_admin("sessao@loja.example", "manager");
+    auto code = bijou::admin::totp_code(secret, std::chrono::system_clock::now());
+    auto logged = login("sessao@loja.example", kPassword, code);
+    ASSERT_EQ(logged.result_int(), 200) << logged.body();
+    auto first_refresh = std::string(json_body(logged).as_object()["refresh_token"].as_string());
+
+    auto refresh = [](const std::string& token) {
+        return bijou::testing::request(kPort, http::verb::post, "/v1/admin/auth/refresh", {{"Content-Type", "application/json"}},
+                                       json::serialize(json::object{{"refresh_token", token}}));
+    };
+    auto rotated = refresh(first_refresh);
+    ASSERT_EQ(rotated.result_int(), 200) << rotated.body();
+    auto body = json_body(rotated).as_object();
+    auto access = std::string(body["access_token"].as_string());
+    EXPECT_EQ(get("/v1/admin/me", access).result_int(), 200);
+
+    // The rotated token used again ends the session.
+    EXPECT_EQ(refresh(first_refresh).result_int(), 401);
+    EXPECT_EQ(get("/v1/admin/me", access).result_int(), 401);
+
+    auto second = login_token("sessao@loja.example", secret);
+    EXPECT_EQ(admin_send(http::verb::post, "/v1/admin/auth/logout", second).result_int(), 204);
+    EXPECT_EQ(get("/v1/admin/me", second).result_int(), 401);
+}
+
+TEST(AdminLockout, RepeatedFailuresLockTheAdmin) {
+    auto secret = create_admin("trancada@loja.example", "support");
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        EXPECT_EQ(login("trancada@loja.example", "senha errada demais", "123456").result_int(), 401);
+    }
+    auto code = bijou::admin::totp_code(secret, std::chrono::system_clock::now());
+    EXPECT_EQ(login("trancada@loja.example", kPassword, code).result_int(), 401);
+}
+
+TEST(AdminDirectory, OwnersManageStaffWithAudit) {
+    auto owner_secret = create_admin("dona-da-loja@loja.example", "owner");
+    auto owner = login_token("dona-da-loja@loja.example", owner_secret);
+
+    json::object fresh{{"email", "Vendas@Loja.example"}, {"name", "Bia Vendas"}, {"role", "order_operator"},
+                       {"password", "colar de miçangas azuis"}};
+    auto created = admin_send(http::verb::post, "/v1/admin/admins", owner, json::serialize(fresh));
+    ASSERT_EQ(created.result_int(), 201) << created.body();
+    auto created_body = json_body(created).as_object();
+    auto staff_id = std::string(created_body["admin"].as_object()["id"].as_string());
+    auto uri = std::string(created_body["otpauth_uri"].as_string());
+    EXPECT_TRUE(uri.starts_with("otpauth://totp/"));
+    EXPECT_EQ(admin_send(http::verb::post, "/v1/admin/admins", owner, json::serialize(fresh)).result_int(), 409);
+    auto bad_role = fresh;
+    bad_role["email"] = "outra@loja.example";
+    bad_role["role"] = "root";
+    EXPECT_EQ(admin_send(http::verb::post, "/v1/admin/admins", owner, json::serialize(bad_role)).result_int(), 422);
+
+    // The new admin signs in with the enrolled secret.
+    auto staff_code = bijou::admin::totp_code(secret_of(uri), std::chrono::system_clock::now());
+    auto staff_login = login("vendas@loja.example", "colar de miçangas azuis", staff_code);
+    ASSERT_EQ(staff_login.result_int(), 200) << staff_login.body();
+    auto staff = std::string(json_body(staff_login).as_object()["access_token"].as_string());
+    EXPECT_EQ(get("/v1/admin/admins", staff).result_int(), 403);
+
+    auto promoted = admin_send(http::verb::patch, "/v1/admin/admins/" + staff_id, owner, R"({"role": "manager"})");
+    ASSERT_EQ(promoted.result_int(), 200) << promoted.body();
+    // A role change ends the admin's sessions at once.
+    EXPECT_EQ(get("/v1/admin/me", staff).result_int(), 401);
+
+    auto list = json_body(get("/v1/admin/admins", owner)).as_object();
+    bool found = false;
+    for (auto& item : list["items"].as_array()) {
+        if (item.as_object()["id"].as_string() == staff_id) found = item.as_object()["role"].as_string() == "manager";
+    }
+    EXPECT_TRUE(found);
+
+    auto reset = admin_send(http::verb::post, "/v1/admin/admins/" + staff_id + "/totp", owner);
+    ASSERT_EQ(reset.result_int(), 200) << reset.body();
+    EXPECT_NE(std::string(json_body(reset).as_object()["otpauth_uri"].as_string()), uri);
+    EXPECT_EQ(admin_send(http::verb::patch, "/v1/admin/admins/" + staff_id, owner, R"({"status": "disabled"})").result_int(),
+              200);
+    EXPECT_EQ(admin_send(http::verb::patch, "/v1/admin/admins/01900000-0000-7000-8000-000000000000", owner,
+                         R"({"status": "disabled"})")
+                  .result_int(),
+              404);
+
+    auto audit = json_body(get("/v1/admin/audit-log?entity_id=" + staff_id, owner)).as_object();
+    std::set<std::string> actions;
+    for (auto& item : audit["items"].as_array()) actions.emplace(item.as_object()["action"].as_string());
+    EXPECT_TRUE(actions.contains("admin.created"));
+    EXPECT_TRUE(actions.contains("admin.updated"));
+    EXPECT_TRUE(actions.contains("admin.totp_reset"));
+}
+
+TEST(AdminDirectory, TheShopKeepsAnActiveOwner) {
+    auto secret = create_admin("unica-dona@loja.example", "owner");
+    auto owner = login_token("unica-dona@loja.example", secret);
+    auto me = json_body(get("/v1/admin/me", owner)).as_object();
+    auto own_id = std::string(me["id"].as_string());
+    auto self = admin_send(http::verb::patch, "/v1/admin/admins/" + own_id, owner, R"({"role": "support"})");
+    EXPECT_EQ(self.result_int(), 409);
+    EXPECT_EQ(json_body(self).as_object()["code"].as_string(), "admin_change_refused");
+}

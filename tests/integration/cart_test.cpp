@@ -192,7 +192,7 @@ TEST(CartStock, LinesOfOneVariantShareItsStock) {
     ASSERT_EQ(over.result_int(), 409);
     auto problem = json_body(over).as_object();
     EXPECT_EQ(problem["code"].as_string(), "insufficient_stock");
-    EXPECT_NE(std::string(problem["detail"].as_string()).find("mais 1"), std::string::npos) << problem["detail"];
+    EXPECT_NE(std::string(problem["detail"].as_string()).find("1 disponível"), std::string::npos) << problem["detail"];
 
     auto cart = json_body(bijou::testing::get(kPort, "/v1/cart", {{"X-Cart-Token", token}})).as_object();
     auto line_id = std::string(cart["items"].as_array()[0].as_object()["id"].as_string());

@@ -514,6 +514,10 @@ TEST(Cards, ApprovedAtOnceOrDeclinedWithStockBack) {
     EXPECT_EQ(json_body(declined).as_object()["order"].as_object()["status"].as_string(), "payment_failed");
     EXPECT_EQ(json_body(declined).as_object()["payment"].as_object()["failure_reason"].as_string(), "card_declined");
     EXPECT_EQ(reserved(variant), before + 1);
+    // The cart is back, so the customer can pay another way.
+    auto cart = json_body(bijou::testing::get(kPort, "/v1/cart", bearer(declined_payer.token))).as_object();
+    EXPECT_EQ(cart["items"].as_array().size(), 1u);
+    EXPECT_EQ(checkout(declined_payer, new_key(), pix_body()).result_int(), 201);
 }
 
 TEST(Expiry, ReleasesStockAndALatePaymentReservesAgain) {

@@ -1,5 +1,6 @@
--- Stores what the provider answered to a new charge. The status moves only from pending,
--- because a webhook may have settled the payment already. $1 payment id, $2 provider
+-- Stores what the provider answered to a new charge. The status is left alone: the caller
+-- applies a settled charge through the payment processing, and a webhook may have settled
+-- the payment already. $1 payment id, $2 provider
 -- payment id, $3 Pix code, $4 Pix expiry, $5 boleto barcode, $6 typeable line, $7 boleto
 -- URL, $8 boleto due date, $9 failure reason.
 UPDATE payment

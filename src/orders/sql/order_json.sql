@@ -22,6 +22,7 @@ SELECT json_build_object(
                 FROM order_item i WHERE i.order_id = o.id),
     'payments', (SELECT coalesce(json_agg(json_build_object(
                      'id', p.id, 'provider', p.provider, 'method', p.method, 'status', p.status, 'amount', p.amount,
+                     'currency', p.currency,
                      'failure_reason', p.failure_reason,
                      'pix', CASE WHEN p.pix_copy_paste IS NULL THEN NULL ELSE json_build_object(
                                 'copy_paste', p.pix_copy_paste,
