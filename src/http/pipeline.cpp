@@ -32,7 +32,7 @@ std::string join_methods(const std::vector<Verb>& methods) {
 constexpr std::string_view kAllowedRequestHeaders =
     "Accept-Language, Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "
     "X-Cart-Token, X-CSRF-Token, X-Request-Id";
-constexpr std::string_view kExposedHeaders = "ETag, Retry-After, X-Cart-Token, X-Request-Id, Location";
+constexpr std::string_view kExposedHeaders = "ETag, Idempotent-Replayed, Retry-After, X-Cart-Token, X-Request-Id, Location";
 
 }  // namespace
 

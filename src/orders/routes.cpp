@@ -18,10 +18,13 @@ std::string etag_of(const json::object& order) {
     return "\"" + std::to_string(order.at("version").as_int64()) + "\"";
 }
 
-// Reads If-Match: "3" (or W/"3", or 3). Throws precondition_required or version_mismatch.
+// Reads If-Match: "3" (or W/"3", or 3), or * for any version (returned as 0). Throws
+// precondition_required, or invalid_parameter for a malformed value.
 std::int64_t expected_version(const http::Request& request) {
     auto header = std::string(request.raw[field::if_match]);
     if (header.empty()) throw ApiError(ErrorCode::precondition_required, "If-Match missing");
+    // "*" matches whatever the current version is (RFC 9110).
+    if (header == "*") return 0;
     if (header.starts_with("W/")) header.erase(0, 2);
     if (header.size() >= 2 && header.front() == '"' && header.back() == '"') header = header.substr(1, header.size() - 2);
     std::int64_t version = 0;
@@ -76,6 +79,7 @@ void add_routes(http::Pipeline& pipeline, Service& orders, auth::AccountService&
         }
         auto tracking = body.string("tracking_code", false, 40);
         if (tracking && tracking->find_first_not_of(" \t") == std::string::npos) body.add_error("tracking_code", "empty");
+        if (tracking && status && *status != "shipped") body.add_error("tracking_code", "unknown_field");
         body.finish();
         // Money going back needs the refunds permission on top of orders_update.
         if ((*status == "refund_pending" || *status == "refunded") && !admin::role_has(principal.role, Permission::refunds)) {

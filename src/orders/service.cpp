@@ -148,7 +148,7 @@ boost::asio::awaitable<json::object> Service::change_status(const StatusChange& 
         if (order.rows() == 0) throw ApiError(ErrorCode::order_not_found, "no such order");
         std::string from(order.text(0, 0));
         auto version = order.int64(0, 1);
-        if (version != change.expected_version) {
+        if (change.expected_version != 0 && version != change.expected_version) {
             throw ApiError(ErrorCode::version_mismatch, "order is at version " + std::to_string(version),
                            {{"version", std::to_string(version)}});
         }

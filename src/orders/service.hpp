@@ -16,7 +16,7 @@ struct StatusChange {
     std::string order_id;
     std::string to;
     std::optional<std::string> tracking_code;
-    // The order version the admin saw (If-Match); a stale one gets 412.
+    // The order version the admin saw (If-Match); a stale one gets 412. 0 accepts any.
     std::int64_t expected_version = 0;
     std::string admin_id;
     std::string ip;

@@ -68,7 +68,7 @@ void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, 
         try {
             co_await pool.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
                 if (status != ChargeStatus::pending) {
-                    std::string reason = status == ChargeStatus::declined ? "declined by the provider" : "";
+                    std::string reason = status == ChargeStatus::declined ? "declined" : "";
                     co_await apply_status(connection, *payment_id, status, reason);
                 }
                 db::Params done{event_row_id, *payment_id, std::nullopt};

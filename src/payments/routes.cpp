@@ -42,7 +42,8 @@ void add_routes(http::Pipeline& pipeline, Provider& provider, db::Pool& pool, co
 
     pipeline.add(http::Verb::post, "/v1/webhooks/payments/{provider}", [&provider, &pool](http::Request& request) -> Awaitable {
         if (request.params.get("provider") != provider.name()) {
-            throw ApiError(ErrorCode::route_not_found, "webhook for a provider that is not configured");
+            throw ApiError(ErrorCode::route_not_found, "webhook for a provider that is not configured",
+                           {{"path", request.path}});
         }
         std::map<std::string, std::string> headers;
         for (const auto& header : request.raw) {

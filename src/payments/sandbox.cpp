@@ -18,7 +18,7 @@ namespace {
 // A 44-digit barcode in the layout of a bank boleto (bank 001 "Banco do Brasil" number
 // space, currency 9, a general check digit, due-date factor, amount, free field), built
 // from the payment id. It identifies the sandbox payment only; no bank would accept it.
-std::string sandbox_barcode(std::string_view payment_id, std::int64_t amount) {
+std::string sandbox_barcode(std::string_view payment_id, std::int64_t amount, std::chrono::system_clock::time_point due) {
     std::string digits;
     for (char c : payment_id) {
         if (std::isxdigit(static_cast<unsigned char>(c)) == 0) continue;
@@ -27,7 +27,13 @@ std::string sandbox_barcode(std::string_view payment_id, std::int64_t amount) {
     }
     char amount_text[24];
     std::snprintf(amount_text, sizeof amount_text, "%010lld", static_cast<long long>(amount % 10'000'000'000LL));
-    std::string without_check = "0019" + std::string("1000") + amount_text + digits.substr(digits.size() - 25);
+    // Due-date factor: days since 2025-02-22, counted from 1000, the base FEBRABAN set when
+    // the old factor reached 9999.
+    constexpr std::chrono::sys_days kFactorBase{std::chrono::year{2025} / 2 / 22};
+    auto days = std::chrono::floor<std::chrono::days>(due - kFactorBase).count();
+    char factor[8];
+    std::snprintf(factor, sizeof factor, "%04lld", static_cast<long long>(1000 + std::max<long long>(0, days) % 9000));
+    std::string without_check = "0019" + std::string(factor) + amount_text + digits.substr(digits.size() - 25);
     // General check digit (position 5), modulo 11 with weights 2..9 from the right.
     int sum = 0;
     int weight = 2;
@@ -67,7 +73,7 @@ public:
             }
             case Method::boleto: {
                 BoletoCharge boleto;
-                boleto.barcode = sandbox_barcode(request.payment_id, request.amount);
+                boleto.barcode = sandbox_barcode(request.payment_id, request.amount, request.expires_at);
                 boleto.digitable_line = boleto_digitable_line(boleto.barcode);
                 boleto.url = "https://sandbox.bijou.invalid/boletos/" + request.payment_id;
                 result.boleto = std::move(boleto);
