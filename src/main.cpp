@@ -81,10 +81,12 @@ constexpr const char* kKeysHelp = R"(Usage: bijou [--config FILE] keys rotate|en
 
 ensure: activates a first signing key when none is active, else does nothing.
 rotate:
-retires the active Ed25519 signing key and activates a new one in one transaction. Tokens
-signed with the retired key keep verifying for auth.access_token_ttl_s plus 60 s, then the
-key leaves /.well-known/jwks.json. Private keys are sealed with auth.master_key
-(BIJOU_AUTH_MASTER_KEY); running servers pick the new key up within 30 s.
+adds a new Ed25519 signing key, published in /.well-known/jwks.json at once, which takes
+over from the active key after auth.key_activation_delay_s (60 s): by then every running
+server has reloaded the key set (each does every 30 s) and accepts its tokens. Tokens
+signed with the retired key keep verifying for auth.access_token_ttl_s plus 60 s more,
+then the key leaves the key set. Private keys are sealed with auth.master_key
+(BIJOU_AUTH_MASTER_KEY).
 )";
 
 void print_config_help() {

@@ -157,15 +157,23 @@ void rotate_signing_key(const Config& config, std::ostream& out) {
         // the second insert would hit the one-active-key index.
         connection.exec("SELECT pg_advisory_xact_lock(426975107)");
         auto grace = std::to_string((config.auth.access_token_ttl + kRetiredKeyGrace).count());
-        auto retired = connection.exec(kRetireSigningKey, {grace});
-        connection.exec(kInsertSigningKey, {kid, json::serialize(public_jwk(kid, key)), sealed});
+        // The first key signs at once; a successor waits until every server has reloaded
+        // the key set and knows it, so no server rejects the first tokens it signs.
+        auto has_active = connection.exec(
+            "SELECT count(*) FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL");
+        auto delay = std::to_string(has_active.int64(0, 0) > 0 ? config.auth.key_activation_delay.count() : 0);
+        auto retired = connection.exec(kRetireSigningKey, {grace, delay});
+        connection.exec(kInsertSigningKey, {kid, json::serialize(public_jwk(kid, key)), sealed, delay});
         connection.exec("COMMIT");
-        if (retired.rows() > 0) out << "retired " << retired.text(0, 0) << " (verifies for " << grace << " s more)\n";
+        if (retired.rows() > 0) {
+            out << "retiring " << retired.text(0, 0) << " in " << delay << " s (its tokens verify for " << grace
+                << " s more)\n";
+        }
+        out << "activating " << kid << " in " << delay << " s\n";
     } catch (...) {
         connection.exec("ROLLBACK");
         throw;
     }
-    out << "activated " << kid << "\n";
 }
 
 }  // namespace bijou::auth

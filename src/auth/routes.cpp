@@ -279,7 +279,8 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
 
     pipeline.add(Verb::get, "/v1/me/export", [&accounts](http::Request& request) -> Awaitable {
         auto principal = co_await accounts.authenticate(request.raw[field::authorization]);
-        auto document = co_await accounts.export_data(principal.user_id);
+        auto client = client_of(request);
+        auto document = co_await accounts.export_data(principal.user_id, client, request.request_id);
         auto response = http::json_response(request, document);
         response.set(field::content_disposition, "attachment; filename=\"meus-dados-bijou.json\"");
         co_return response;
@@ -293,7 +294,8 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
             password = body.string("password", false, 1024);
             body.finish();
         }
-        co_await accounts.anonymize(principal, password);
+        auto client = client_of(request);
+        co_await accounts.anonymize(principal, password, client, request.request_id);
         co_return cleared_cookies(request, config);
     });
 

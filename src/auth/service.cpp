@@ -319,14 +319,22 @@ boost::asio::awaitable<json::object> AccountService::update_profile(const std::s
     co_return co_await profile(user_id);
 }
 
-boost::asio::awaitable<std::string> AccountService::export_data(const std::string& user_id) {
-    db::Params params{user_id};
-    auto rows = co_await pool_.query(kExportUser, params);
-    co_return std::string(rows.text(0, 0));
+boost::asio::awaitable<std::string> AccountService::export_data(const std::string& user_id, const ClientInfo& client,
+                                                                 const std::string& request_id) {
+    co_return co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
+        db::Params params{user_id};
+        auto rows = co_await connection.execute(kExportUser, params);
+        // The export hands out personal data, so it is on record like an admin change.
+        audit::Entry entry{"customer", std::nullopt, user_id, "customer.data_exported", "app_user", user_id,
+                           std::nullopt, std::nullopt, optional_ip(client.ip), request_id};
+        co_await audit::write(connection, entry);
+        co_return std::string(rows.text(0, 0));
+    });
 }
 
 boost::asio::awaitable<void> AccountService::anonymize(const Principal& principal,
-                                                       const std::optional<std::string>& password) {
+                                                       const std::optional<std::string>& password,
+                                                       const ClientInfo& client, const std::string& request_id) {
     db::Params params{principal.user_id};
     auto rows = co_await pool_.query(kGetPasswordHash, params);
     if (rows.rows() == 0) throw ApiError(ErrorCode::unauthorized, "account no longer exists");
@@ -343,8 +351,13 @@ boost::asio::awaitable<void> AccountService::anonymize(const Principal& principa
             throw ApiError(ErrorCode::invalid_credentials, "wrong password for account deletion");
         }
     }
-    co_await pool_.query(kAnonymizeUser, params);
-    // TODO: write audit_log once the audit module exists.
+    co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+        co_await connection.execute(kAnonymizeUser, params);
+        // The entry keeps only the account id: the data it erased must not live on here.
+        audit::Entry entry{"customer", std::nullopt, principal.user_id, "customer.anonymized", "app_user",
+                           principal.user_id, std::nullopt, std::nullopt, optional_ip(client.ip), request_id};
+        co_await audit::write(connection, entry);
+    });
     log::info("customer account anonymized", {{"user_id", principal.user_id}});
 }
 

@@ -113,12 +113,15 @@ public:
     boost::asio::awaitable<boost::json::object> profile(const std::string& user_id);
 
     // Returns every stored fact about the customer as one JSON document (LGPD access).
-    boost::asio::awaitable<std::string> export_data(const std::string& user_id);
+    // Writes audit_log in the same transaction.
+    boost::asio::awaitable<std::string> export_data(const std::string& user_id, const ClientInfo& client,
+                                                    const std::string& request_id);
 
     // Erases the customer's personal data and ends every session, keeping orders (LGPD
     // deletion). Accounts with a password must confirm it; throws invalid_credentials
     // when it does not match.
-    boost::asio::awaitable<void> anonymize(const Principal& principal, const std::optional<std::string>& password);
+    boost::asio::awaitable<void> anonymize(const Principal& principal, const std::optional<std::string>& password,
+                                           const ClientInfo& client, const std::string& request_id);
     boost::asio::awaitable<boost::json::object> update_profile(const std::string& user_id, const ProfileChange& change);
 
 private:

@@ -81,6 +81,9 @@ struct AuthConfig {
     // Wrong passwords in a row that lock an account, and for how long.
     int lockout_threshold = 5;
     std::chrono::seconds lockout_duration{15 * 60};
+    // After `bijou keys rotate`, the new key starts signing this much later, once every
+    // server has reloaded the key set (each does every 30 s) and can verify its tokens.
+    std::chrono::seconds key_activation_delay{60};
 };
 
 // One OpenID Connect provider for social login, such as Google.

@@ -333,6 +333,10 @@ TEST(Privacy, ExportHasEveryRecord) {
         EXPECT_TRUE(document[list].is_array()) << list;
     }
     EXPECT_EQ(bijou::testing::get(kPort, "/v1/me/export").result_int(), 401);
+    auto user_id = std::string(body["user"].as_object()["id"].as_string());
+    EXPECT_EQ(query("SELECT count(*) FROM audit_log WHERE action = 'customer.data_exported' AND actor_user_id = '" + user_id +
+                    "' AND request_id IS NOT NULL AND ip IS NOT NULL"),
+              "1");
 }
 
 TEST(Privacy, DeleteAnonymizesAfterPasswordCheck) {
@@ -353,6 +357,10 @@ TEST(Privacy, DeleteAnonymizesAfterPasswordCheck) {
     EXPECT_EQ(query("SELECT count(*) FROM app_user WHERE status = 'anonymized' AND name = '' AND password_hash IS NULL "
                     "AND email LIKE 'anonimizado-%'"),
               query("SELECT count(*) FROM app_user WHERE status = 'anonymized'"));
+
+    auto user_id = std::string(body["user"].as_object()["id"].as_string());
+    EXPECT_EQ(query("SELECT count(*) FROM audit_log WHERE action = 'customer.anonymized' AND entity_id = '" + user_id + "'"),
+              "1");
 
     // The address is free again.
     register_native(email);

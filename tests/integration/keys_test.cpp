@@ -34,17 +34,20 @@ const auto* const registered = ::testing::AddGlobalTestEnvironment(new KeysEnvir
 std::map<std::string, std::string> env() {
     auto values = bijou::testing::stack_env();
     values["DATABASE_URL"] = database_url;
+    // Most tests need the new key to sign at once; DelayedRotation covers the delay.
+    values["BIJOU_AUTH_KEY_ACTIVATION_DELAY_S"] = "0";
     return values;
 }
 
-std::string rotate() {
+std::string rotate(const std::string& delay = "0") {
     std::string output;
-    EXPECT_EQ(run_command({required_env("BIJOU_BINARY"), "keys", "rotate"}, env(), &output), 0) << output;
-    auto at = output.find("activated ");
+    auto values = env();
+    values["BIJOU_AUTH_KEY_ACTIVATION_DELAY_S"] = delay;
+    EXPECT_EQ(run_command({required_env("BIJOU_BINARY"), "keys", "rotate"}, values, &output), 0) << output;
+    auto at = output.find("activating ");
     EXPECT_NE(at, std::string::npos) << output;
-    auto kid = output.substr(at + 10);
-    while (!kid.empty() && kid.back() == '\n') kid.pop_back();
-    return kid;
+    auto kid = output.substr(at + 11);
+    return kid.substr(0, kid.find(' '));
 }
 
 std::string query(const std::string& sql) {
@@ -114,6 +117,28 @@ TEST(Keys, SignerUnsealsAndSignsVerifiableTokens) {
     expected.issuer = "bijou";
     expected.audience = "bijou-storefront";
     EXPECT_EQ(bijou::auth::verify_token(token, ring->verification, expected).error, bijou::auth::TokenError::none);
+}
+
+TEST(Keys, DelayedRotationPublishesBeforeSigning) {
+    rotate();
+    auto current = load_ring("");
+    ASSERT_TRUE(current->signer.has_value());
+    auto signing = current->signer->kid;
+
+    auto next = rotate("60");
+    auto ring = load_ring("");
+    ASSERT_TRUE(ring->signer.has_value());
+    // The old key signs until the delay ends, while verifiers already know the new one.
+    EXPECT_EQ(ring->signer->kid, signing);
+    bool published = std::any_of(ring->verification.begin(), ring->verification.end(),
+                                 [&](const auto& key) { return key.kid == next; });
+    EXPECT_TRUE(published);
+    EXPECT_EQ(query("SELECT activated_at > now() + interval '50 seconds' FROM signing_key WHERE kid = '" + next + "'"), "t");
+
+    // Once the time comes, the new key signs (the clock is moved by moving the rows back).
+    query("UPDATE signing_key SET created_at = created_at - interval '2 minutes', activated_at = activated_at - interval "
+          "'2 minutes', retired_at = retired_at - interval '2 minutes' WHERE kid IN ('" + signing + "', '" + next + "')");
+    EXPECT_EQ(load_ring("")->signer->kid, next);
 }
 
 TEST(Keys, WrongMasterKeyCannotSign) {
