@@ -103,14 +103,21 @@ boost::asio::awaitable<json::object> AdminDirectory::update(const Actor& actor, 
         std::string new_role = change.role ? std::string(role_name(*change.role)) : role;
         std::string new_status = change.status.value_or(status);
 
+        std::string changed_field = new_role != role ? "role" : "status";
         if (admin_id == actor.admin_id && (new_role != role || new_status != status)) {
-            throw ApiError(ErrorCode::admin_change_refused, "own role or status", {{"reason", "self"}});
+            throw ApiError(ErrorCode::admin_change_refused, "own role or status", {},
+                           {FieldError{changed_field, "own_access", {}}});
         }
         bool was_active_owner = role == "owner" && status == "active";
         bool stays_active_owner = new_role == "owner" && new_status == "active";
         if (was_active_owner && !stays_active_owner && other_owners == 0) {
-            throw ApiError(ErrorCode::admin_change_refused, "last active owner", {{"reason", "last_owner"}});
+            throw ApiError(ErrorCode::admin_change_refused, "last active owner", {},
+                           {FieldError{changed_field, "last_owner", {}}});
         }
+
+        json::object unchanged{{"id", admin_id}, {"email", rows.text(0, 1)}, {"name", rows.text(0, 2)},
+                               {"role", role}, {"status", status}};
+        if (new_role == role && new_status == status) co_return unchanged;
 
         db::Params update{admin_id, new_role, new_status};
         co_await connection.execute(kUpdateAdmin, update);

@@ -60,6 +60,14 @@ std::optional<std::string> time_filter(const http::QueryParams& query, std::stri
                   std::all_of(text->begin(), text->end(), [](char c) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ':' || c == '.' || c == '+';
                   });
+    if (shaped) {
+        // The calendar date must exist: 2026-02-30 is refused here, not by PostgreSQL.
+        int year = 0;
+        unsigned month = 0;
+        unsigned day = 0;
+        shaped = std::sscanf(text->c_str(), "%4d-%2u-%2u", &year, &month, &day) == 3 &&
+                 std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}}.ok();
+    }
     if (!shaped) throw invalid_parameter(std::string(name), "invalid_format");
     return text;
 }

@@ -60,7 +60,7 @@ boost::asio::awaitable<void> approve(db::Connection& connection, const std::stri
         }
         std::string outcome = order_status == "cancelled" || shortfall ? "refund_pending" : "paid";
         co_await set_order_status(connection, order_id, outcome);
-        if (!shortfall) co_await queue_paid_mail(connection, order_id);
+        if (outcome == "paid") co_await queue_paid_mail(connection, order_id);
         json::object after{{"status", outcome}, {"payment_id", payment_id}};
         if (shortfall) after["missing_inventory_id"] = shortfall->inventory_id;
         json::object before{{"status", order_status}};

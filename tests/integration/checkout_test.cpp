@@ -476,9 +476,11 @@ TEST(Webhooks, ForgedStaleAndRepeatedEvents) {
               "t");
 }
 
-TEST(Webhooks, AnEventForAPaymentNotYetKnownWaitsForIt) {
-    auto unknown = "sbx_01900000-0000-7000-8000-00000000abcd";
-    auto response = signed_webhook("evt_adiantado", unknown, "payment_intent.succeeded", now_seconds(), kWebhookSecret);
+TEST(Webhooks, AnEventThatOutrunsTheCheckoutIsAppliedOnceThePaymentIsKnown) {
+    // A provider id the payment row does not carry yet: the webhook came before the
+    // checkout stored the provider's answer.
+    auto early = "pi_adiantado_" + std::to_string(::getpid());
+    auto response = signed_webhook("evt_adiantado", early, "payment_intent.succeeded", now_seconds(), kWebhookSecret);
     ASSERT_EQ(response.result_int(), 200) << response.body();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     std::string error;
@@ -488,6 +490,19 @@ TEST(Webhooks, AnEventForAPaymentNotYetKnownWaitsForIt) {
     }
     EXPECT_EQ(error, "payment not known yet");
     EXPECT_EQ(query("SELECT processed_at IS NULL FROM payment_event WHERE provider_event_id = 'evt_adiantado'"), "t");
+
+    // The checkout's answer lands: the payment now carries that provider id, and the
+    // retried event pays the order.
+    auto customer = register_customer("adiantado");
+    auto variant = variant_of("anel-aparador-cravejado");
+    set_stock(variant, 5 + reserved(variant));
+    add_to_cart(customer, {{"variant_id", variant}, {"quantity", 1}});
+    auto placed = json_body(checkout(customer, new_key(), pix_body())).as_object();
+    auto order_id = std::string(placed["order"].as_object()["id"].as_string());
+    auto payment_id = std::string(placed["payment"].as_object()["id"].as_string());
+    query("UPDATE payment SET provider_payment_id = '" + early + "' WHERE id = '" + payment_id + "'");
+    EXPECT_EQ(wait_for_status(customer, order_id, "paid"), "paid");
+    EXPECT_EQ(query("SELECT processed_at IS NOT NULL FROM payment_event WHERE provider_event_id = 'evt_adiantado'"), "t");
 }
 
 TEST(Cards, ApprovedAtOnceOrDeclinedWithStockBack) {
