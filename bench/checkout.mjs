@@ -1,7 +1,7 @@
-// Checkout load driver for bench/checkout.sh: registers BUYERS customers, gives each a cart
-// with one unit of one of the VARIANTS (comma-separated ids), then fires every checkout at
-// once through CONCURRENCY connections and prints the throughput, the latency percentiles
-// and how many checkouts got an order (201) or were refused for stock (409).
+// Checkout load driver for bench/checkout.sh. It registers BUYERS customers and gives each
+// a cart with one unit of one of the VARIANTS (comma-separated ids). Then it sends every
+// checkout at once through CONCURRENCY connections and prints the throughput, the latency
+// percentiles and how many checkouts got an order (201) or were refused for stock (409).
 //
 // Usage: node bench/checkout.mjs BASE_URL BUYERS CONCURRENCY VARIANTS
 const [base, buyersText, concurrencyText, variantsText] = process.argv.slice(2);

@@ -17,6 +17,7 @@ namespace {
 
 const db::Statement kListAdmins{"admin.list_admins", sql::k_list_admins};
 const db::Statement kLockAdmin{"admin.lock_admin", sql::k_lock_admin};
+const db::Statement kLockOwners{"admin.lock_owners", sql::k_lock_owners};
 const db::Statement kUpdateAdmin{"admin.update_admin", sql::k_update_admin};
 const db::Statement kInsertByOwner{"admin.insert_admin_by_owner", sql::k_insert_admin_by_owner};
 const db::Statement kResetTotp{"admin.reset_admin_totp", sql::k_reset_admin_totp};
@@ -94,6 +95,7 @@ boost::asio::awaitable<json::object> AdminDirectory::update(const Actor& actor, 
                                                            const AdminChange& change) {
     if (!Uuid::parse(admin_id)) throw ApiError(ErrorCode::admin_not_found, "admin id is not a UUID");
     co_return co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<json::object> {
+        co_await connection.execute(kLockOwners);
         db::Params lock{admin_id};
         auto rows = co_await connection.execute(kLockAdmin, lock);
         if (rows.rows() == 0) throw ApiError(ErrorCode::admin_not_found, "no such admin");

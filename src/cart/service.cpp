@@ -216,7 +216,14 @@ boost::asio::awaitable<CartView> Service::add_item(const Owner& owner, const New
     auto cart_id = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
         auto id = co_await find_or_create(connection, owner, new_token);
         db::Params lock{id};
-        co_await connection.execute(kLockCart, lock);
+        if ((co_await connection.execute(kLockCart, lock)).rows() == 0) {
+            // A checkout closed this cart meanwhile: the item goes to a new one.
+            id = co_await find_or_create(connection, owner, new_token);
+            db::Params relock{id};
+            if ((co_await connection.execute(kLockCart, relock)).rows() == 0) {
+                throw ApiError(ErrorCode::cart_not_found, "cart closed while adding");
+            }
+        }
         std::optional<std::string> no_line;
         co_await check_stock(connection, id, item, no_line);
         db::Params add{id, item.variant_id, item.pendant_option_id, item.engraving, std::to_string(item.quantity)};
@@ -236,7 +243,9 @@ boost::asio::awaitable<CartView> Service::set_quantity(const Owner& owner, const
         auto id = co_await find(connection, owner);
         if (!id) throw ApiError(ErrorCode::cart_item_not_found, "no cart");
         db::Params lock{*id};
-        co_await connection.execute(kLockCart, lock);
+        if ((co_await connection.execute(kLockCart, lock)).rows() == 0) {
+            throw ApiError(ErrorCode::cart_item_not_found, "cart closed by a checkout");
+        }
         db::Params find_params{*id, item_id};
         auto line = co_await connection.execute(kFindItem, find_params);
         if (line.rows() == 0) throw ApiError(ErrorCode::cart_item_not_found, "no such line in the cart");
@@ -260,6 +269,10 @@ boost::asio::awaitable<CartView> Service::remove_item(const Owner& owner, const 
     auto cart_id = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
         auto id = co_await find(connection, owner);
         if (!id) throw ApiError(ErrorCode::cart_item_not_found, "no cart");
+        db::Params lock{*id};
+        if ((co_await connection.execute(kLockCart, lock)).rows() == 0) {
+            throw ApiError(ErrorCode::cart_item_not_found, "cart closed by a checkout");
+        }
         db::Params remove{*id, item_id};
         auto removed = co_await connection.execute(kDeleteItem, remove);
         if (removed.affected_rows() == 0) throw ApiError(ErrorCode::cart_item_not_found, "no such line in the cart");

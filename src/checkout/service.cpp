@@ -1,10 +1,14 @@
 #include "checkout/service.hpp"
 
 #include <boost/json.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "cart/repository.hpp"
 #include "checkout_sql.hpp"
 #include "core/log.hpp"
+#include "jobs/outbox.hpp"
 #include "orders/stock.hpp"
 #include "orders_sql.hpp"
 #include "payments/processing.hpp"
@@ -28,22 +32,17 @@ const db::Statement kInsertItem{"checkout.insert_order_item", sql::k_insert_orde
 const db::Statement kInsertPayment{"checkout.insert_payment", sql::k_insert_payment};
 const db::Statement kCloseCart{"checkout.close_cart", sql::k_close_cart};
 const db::Statement kReopenCart{"checkout.reopen_cart", sql::k_reopen_cart};
-const db::Statement kRecordCharge{"checkout.record_charge", sql::k_record_charge};
 const db::Statement kCancelCheckout{"checkout.cancel_checkout", sql::k_cancel_checkout};
 const db::Statement kOrderJson{"orders.order_json", orders::sql::k_order_json};
+const db::Statement kLockOrder{"orders.lock_order", orders::sql::k_lock_order};
 
 // Keys are kept a day, the window in which clients retry.
 constexpr std::chrono::seconds kKeyLifetime{24 * 3600};
 constexpr int kTransactionAttempts = 3;
-
-std::string iso_utc(std::chrono::system_clock::time_point time) {
-    auto seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
+constexpr int kChargeAttempts = 3;
+constexpr std::chrono::milliseconds kChargeRetryDelay{500};
+// Brasília has kept UTC-3 all year since 2019.
+constexpr std::chrono::hours kBrasiliaOffset{-3};
 
 bool is_retryable(const db::DbError& error) {
     // Deadlock detected, serialization failure.
@@ -59,6 +58,27 @@ std::string_view method_name(payments::Method method) {
         case payments::Method::boleto: return "boleto";
     }
     return "pix";
+}
+
+Service::Deadline Service::deadline(payments::Method method, std::chrono::system_clock::time_point now) const {
+    Deadline result;
+    if (method != payments::Method::boleto) {
+        result.hold = reservation(method);
+        result.charge_expires = now + result.hold;
+        return result;
+    }
+    // A boleto can be paid all through its due date in São Paulo, and banks settle it a
+    // day or more later, so its stock is held until the end of that date plus a margin.
+    auto due_day = std::chrono::floor<std::chrono::days>(now + kBrasiliaOffset + config_.checkout.boleto_reservation);
+    auto due_end = std::chrono::sys_time<std::chrono::seconds>(due_day + std::chrono::days(1)) - kBrasiliaOffset;
+    result.charge_expires = due_end;
+    result.hold = std::chrono::ceil<std::chrono::seconds>(due_end + config_.checkout.boleto_settlement - now);
+    std::chrono::year_month_day date{due_day};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()));
+    result.due_date = text;
+    return result;
 }
 
 std::chrono::seconds Service::reservation(payments::Method method) const {
@@ -136,6 +156,7 @@ boost::asio::awaitable<Service::Placed> Service::create_order(const Request& req
         if (cart.rows() == 0) throw ApiError(ErrorCode::cart_empty, "customer has no active cart");
         Placed placed;
         placed.cart_id = cart.text(0, 0);
+        placed.deadline = deadline(request.method, std::chrono::system_clock::now());
         auto lines = co_await cart::load_lines(connection, placed.cart_id);
         if (lines.empty()) throw ApiError(ErrorCode::cart_empty, "cart has no items");
         for (const auto& line : lines) {
@@ -171,14 +192,14 @@ boost::asio::awaitable<Service::Placed> Service::create_order(const Request& req
         auto address_json = json::serialize(shipping::order_address_json(address));
         db::Params order{request.user_id,
                          placed.email,
-                         placed.name.substr(0, 200),
+                         placed.name,
                          placed.cpf,
                          std::string(contact.text(0, 3)),
                          std::to_string(subtotal),
                          std::to_string(chosen->quote.price),
                          address_json,
                          chosen->quote.code,
-                         std::to_string(reservation(request.method).count())};
+                         std::to_string(placed.deadline.hold.count())};
         auto inserted = co_await connection.execute(kInsertOrder, order);
         placed.order_id = inserted.text(0, 0);
         placed.order_number = inserted.text(0, 1);
@@ -231,48 +252,61 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
     charge.payer_cpf = placed.cpf;
     charge.card_token = request.card_token;
     charge.card_brand = request.card_brand;
-    charge.expires_at = std::chrono::system_clock::now() + reservation(request.method);
+    charge.expires_at = placed.deadline.charge_expires;
 
+    // The payment id is the provider's idempotency key, so asking again after a timeout
+    // returns the first charge instead of making a second one.
     payments::ChargeResult result;
-    bool provider_failed = false;
-    std::string provider_error;
-    try {
-        result = co_await provider_.create_charge(charge);
-    } catch (const payments::ProviderError& error) {
-        provider_failed = true;
-        provider_error = error.what();
-    }
-    if (provider_failed) {
-        log::error("payment provider failed at checkout", {{"order_id", placed.order_id}, {"error", provider_error}});
-        co_await undo(placed, request.user_id);
-        throw ApiError(ErrorCode::payment_provider_unavailable, provider_error);
+    bool failed = false;
+    bool retryable = false;
+    std::string failure;
+    for (int attempt = 1; attempt <= kChargeAttempts; ++attempt) {
+        failed = false;
+        try {
+            result = co_await provider_.create_charge(charge);
+        } catch (const payments::ProviderError& error) {
+            failed = true;
+            retryable = error.retryable;
+            failure = error.what();
+        }
+        if (!failed || !retryable || attempt == kChargeAttempts) break;
+        boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, kChargeRetryDelay * attempt);
+        co_await wait.async_wait(boost::asio::use_awaitable);
     }
 
-    co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
-        std::optional<std::string> pix_code, pix_expiry, barcode, line, url, due, reason;
-        if (result.pix) {
-            pix_code = result.pix->copy_paste;
-            pix_expiry = iso_utc(result.pix->expires_at);
-        }
-        if (result.boleto) {
-            barcode = result.boleto->barcode;
-            line = result.boleto->digitable_line;
-            url = result.boleto->url;
-            due = iso_utc(charge.expires_at).substr(0, 10);
-        }
-        if (!result.failure_reason.empty()) reason = result.failure_reason;
-        db::Params record{placed.payment_id, result.provider_payment_id, pix_code, pix_expiry, barcode, line, url, due, reason};
-        co_await connection.execute(kRecordCharge, record);
-        // A card is settled at once; Pix and boleto wait for the webhook.
-        if (result.status != payments::ChargeStatus::pending) {
-            co_await payments::apply_status(connection, placed.payment_id, result.status, result.failure_reason);
-        }
-        // A declined card gives the customer the cart back, to pay another way.
+    if (failed && retryable && request.method != payments::Method::card) {
+        // The provider may have made the charge without our hearing of it. The order keeps
+        // its stock and the worker asks again with the same key; the customer sees the Pix
+        // code or boleto on the order once it arrives.
+        log::warn("payment provider unreachable; charge deferred to the worker",
+                  {{"order_id", placed.order_id}, {"error", failure}});
+        co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+            json::object job{{"payment_id", placed.payment_id}};
+            co_await jobs::enqueue(connection, "payments.charge", job);
+        });
+    } else if (failed) {
+        // NOTE: a card charge that timed out three times may still have been made at the
+        // provider; it then arrives as a late payment on the cancelled order and becomes
+        // refund_pending. Card data is not kept, so it cannot be asked again later.
+        log::error("payment provider failed at checkout", {{"order_id", placed.order_id}, {"error", failure}});
+        co_await undo(placed, request.user_id);
+        throw ApiError(ErrorCode::payment_provider_unavailable, failure);
+    } else {
+        co_await payments::record_charge(pool_, placed.payment_id, result, placed.deadline.due_date);
+        // A declined card gives the customer the cart back, to pay another way, unless the
+        // customer has opened another cart meanwhile.
         if (result.status == payments::ChargeStatus::declined) {
-            db::Params cart{placed.cart_id, request.user_id};
-            co_await connection.execute(kReopenCart, cart);
+            bool reopened = true;
+            try {
+                db::Params cart{placed.cart_id, request.user_id};
+                co_await pool_.query(kReopenCart, cart);
+            } catch (const db::DbError& error) {
+                if (error.sqlstate() != "23505") throw;
+                reopened = false;
+            }
+            if (!reopened) log::info("cart not reopened: the customer has another", {{"order_id", placed.order_id}});
         }
-    });
+    }
 
     db::Params order_params{placed.order_id, std::nullopt};
     auto rows = co_await pool_.query(kOrderJson, order_params);
@@ -281,6 +315,7 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
     for (auto& entry : order["payments"].as_array()) {
         if (entry.as_object()["id"].as_string() == placed.payment_id) payment = entry.as_object();
     }
+    if (failed) payment["failure_reason"] = "provider_unavailable";
     if (result.pix && payment["pix"].is_object()) {
         payment["pix"].as_object()["qr_code_png"] = result.pix->qr_code_png_base64;
     }
@@ -291,6 +326,8 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
 boost::asio::awaitable<void> Service::undo(const Placed& placed, const std::string& user_id) {
     co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
         db::Params order{placed.order_id};
+        // The order first, as every path that changes an order and its payment locks it.
+        co_await connection.execute(kLockOrder, order);
         co_await connection.execute(kCancelCheckout, order);
         co_await orders::release(connection, placed.order_id);
         db::Params cart{placed.cart_id, user_id};

@@ -53,6 +53,14 @@ public:
                                           const std::string& request_hash);
 
 private:
+    // How long an order holds its stock and when its charge expires at the provider.
+    struct Deadline {
+        std::chrono::seconds hold{0};
+        std::chrono::system_clock::time_point charge_expires;
+        // A boleto's due date, YYYY-MM-DD in São Paulo.
+        std::optional<std::string> due_date;
+    };
+
     struct Placed {
         std::string order_id;
         std::string order_number;
@@ -62,7 +70,10 @@ private:
         std::string email;
         std::string name;
         std::optional<std::string> cpf;
+        Deadline deadline;
     };
+
+    Deadline deadline(payments::Method method, std::chrono::system_clock::time_point now) const;
 
     boost::asio::awaitable<Placed> create_order(const Request& request, const shipping::Address& address);
     boost::asio::awaitable<boost::json::object> start_payment(const Request& request, const Placed& placed);

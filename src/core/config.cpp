@@ -320,6 +320,9 @@ const std::vector<KeySpec>& key_specs() {
         {"checkout.boleto_reservation_s", [](Config& c, auto& k, auto& v) {
              c.checkout.boleto_reservation = std::chrono::seconds(parse_integer(k, v, 1, 30 * 24 * 3600));
          }},
+        {"checkout.boleto_settlement_s", [](Config& c, auto& k, auto& v) {
+             c.checkout.boleto_settlement = std::chrono::seconds(parse_integer(k, v, 0, 30 * 24 * 3600));
+         }},
         {"checkout.expiry_sweep_ms", [](Config& c, auto& k, auto& v) { c.checkout.expiry_sweep = parse_ms(k, v, 100, 3'600'000); }},
         {"shipping.rates_file", [](Config& c, auto& k, auto& v) { c.shipping_rates_file = scalar(k, v); }},
         {"seed.dir", [](Config& c, auto& k, auto& v) { c.seed_dir = parse_nonempty(k, v); }},
@@ -564,6 +567,9 @@ Config load_config(const std::optional<std::string>& yaml_path, const EnvLookup&
     }
     if (config.jobs.claim_idle <= config.mail.timeout) {
         throw ConfigError("jobs.claim_idle_ms: must exceed mail.timeout_ms, or a slow e-mail is sent twice");
+    }
+    if (config.jobs.claim_idle <= config.payments.timeout) {
+        throw ConfigError("jobs.claim_idle_ms: must exceed payments.timeout_ms, or a slow provider call runs twice");
     }
     load_oauth_providers(raw, env, config);
     if (config.jobs.retry_base > config.jobs.retry_max) {

@@ -188,6 +188,8 @@ struct CheckoutConfig {
     std::chrono::seconds pix_reservation{30 * 60};
     std::chrono::seconds card_reservation{30 * 60};
     std::chrono::seconds boleto_reservation{3 * 24 * 3600};
+    // Beyond the end of a boleto's due date, for the bank to settle it.
+    std::chrono::seconds boleto_settlement{2 * 24 * 3600};
     Milliseconds expiry_sweep{30'000};
 };
 

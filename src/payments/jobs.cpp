@@ -17,6 +17,7 @@ namespace {
 
 const db::Statement kFindPayment{"payments.find_payment", sql::k_find_payment};
 const db::Statement kFinishEvent{"payments.finish_payment_event", sql::k_finish_payment_event};
+const db::Statement kChargeRequest{"payments.charge_request", sql::k_charge_request};
 
 constexpr int kExpiryBatch = 100;
 
@@ -85,6 +86,43 @@ void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, 
         }
     });
 
+    worker.handle("payments.charge", [&pool, &provider, &config](const jobs::Job& job) -> boost::asio::awaitable<void> {
+        // A Pix or boleto charge the checkout could not get from the provider: ask again with
+        // the same idempotency key (the payment id) until it arrives or the order expires.
+        auto payload = payload_of(job);
+        auto payment_id = string_at(payload, "payment_id");
+        db::Params params{payment_id, std::to_string(config.checkout.boleto_settlement.count())};
+        auto rows = co_await pool.query(kChargeRequest, params);
+        if (rows.rows() == 0) co_return;  // Charged meanwhile, or the order is no longer waiting.
+
+        ChargeRequest charge;
+        charge.payment_id = payment_id;
+        std::string method(rows.text(0, 0));
+        charge.method = method == "boleto" ? Method::boleto : Method::pix;
+        charge.amount = rows.int64(0, 1);
+        charge.order_number = rows.text(0, 2);
+        charge.description = "Pedido " + charge.order_number + " - Bijou";
+        charge.payer_email = rows.text(0, 3);
+        charge.payer_name = rows.text(0, 4);
+        if (auto cpf = rows.optional_text(0, 5)) charge.payer_cpf = std::string(*cpf);
+        charge.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(rows.int64(0, 6)));
+        std::optional<std::string> due_date;
+        if (charge.method == Method::boleto) due_date = std::string(rows.text(0, 7));
+
+        ChargeResult result;
+        std::string failure;
+        bool permanent = false;
+        try {
+            result = co_await provider.create_charge(charge);
+        } catch (const ProviderError& error) {
+            failure = error.what();
+            permanent = !error.retryable;
+        }
+        if (permanent) throw jobs::PermanentFailure(failure);
+        if (!failure.empty()) throw std::runtime_error(failure);
+        co_await record_charge(pool, payment_id, result, due_date);
+    });
+
     worker.handle("sandbox.webhook", [&client, &config](const jobs::Job& job) -> boost::asio::awaitable<void> {
         auto payload = payload_of(job);
         auto payment_id = string_at(payload, "payment_id");
@@ -102,7 +140,7 @@ void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, 
         request.body = body;
         auto response = co_await client.send(request);
         if (response.status < 200 || response.status >= 300) {
-            throw std::runtime_error("sandbox webhook answered " + std::to_string(response.status));
+            throw std::runtime_error("sandbox webhook returned HTTP " + std::to_string(response.status));
         }
     });
 

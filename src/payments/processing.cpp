@@ -17,7 +17,10 @@ using orders::Shortfall;
 
 namespace {
 
+const db::Statement kLockOrderOfPayment{"payments.lock_order_of_payment", sql::k_lock_order_of_payment};
 const db::Statement kLockPayment{"payments.lock_payment", sql::k_lock_payment};
+const db::Statement kRecordCharge{"payments.record_charge", sql::k_record_charge};
+const db::Statement kRecordProviderId{"payments.record_provider_id", sql::k_record_provider_id};
 const db::Statement kApprovePayment{"payments.approve_payment", sql::k_approve_payment};
 const db::Statement kDeclinePayment{"payments.decline_payment", sql::k_decline_payment};
 const db::Statement kOpenPayments{"payments.open_payments", sql::k_open_payments};
@@ -84,6 +87,7 @@ boost::asio::awaitable<void> approve(db::Connection& connection, const std::stri
 boost::asio::awaitable<void> apply_status(db::Connection& connection, const std::string& payment_id,
                                           ChargeStatus status, const std::string& failure_reason) {
     db::Params lock{payment_id};
+    co_await connection.execute(kLockOrderOfPayment, lock);
     auto rows = co_await connection.execute(kLockPayment, lock);
     if (rows.rows() == 0) throw ApiError(ErrorCode::payment_not_found, "unknown payment " + payment_id);
     std::string payment_status(rows.text(0, 0));
@@ -108,6 +112,42 @@ boost::asio::awaitable<void> apply_status(db::Connection& connection, const std:
             log::info("order payment failed", {{"order_id", order_id}, {"payment_id", payment_id}});
         }
     }
+}
+
+boost::asio::awaitable<void> record_charge(db::Pool& pool, const std::string& payment_id, const ChargeResult& result,
+                                           const std::optional<std::string>& boleto_due_date) {
+    // The provider id first and alone: webhooks find the payment by it.
+    if (!result.provider_payment_id.empty()) {
+        db::Params id{payment_id, result.provider_payment_id};
+        co_await pool.query(kRecordProviderId, id);
+    }
+    co_await pool.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+        std::optional<std::string> pix_code, pix_expiry, barcode, line, url, due, reason;
+        if (result.pix) {
+            pix_code = result.pix->copy_paste;
+            auto seconds = std::chrono::system_clock::to_time_t(result.pix->expires_at);
+            std::tm utc{};
+            gmtime_r(&seconds, &utc);
+            char text[32];
+            std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+            pix_expiry = text;
+        }
+        if (result.boleto) {
+            barcode = result.boleto->barcode;
+            line = result.boleto->digitable_line;
+            url = result.boleto->url;
+            due = boleto_due_date;
+        }
+        if (!result.failure_reason.empty()) reason = result.failure_reason;
+        std::optional<std::string> provider_id;
+        if (!result.provider_payment_id.empty()) provider_id = result.provider_payment_id;
+        db::Params record{payment_id, provider_id, pix_code, pix_expiry, barcode, line, url, due, reason};
+        co_await connection.execute(kRecordCharge, record);
+        // A card is settled at once; Pix and boleto wait for the webhook.
+        if (result.status != ChargeStatus::pending) {
+            co_await apply_status(connection, payment_id, result.status, result.failure_reason);
+        }
+    });
 }
 
 boost::asio::awaitable<int> expire_due_orders(db::Pool& pool, int limit) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 
 #include "db/pool.hpp"
@@ -19,6 +20,12 @@ namespace bijou::payments {
 // Queues the order-paid e-mail. Throws payment_not_found for an unknown payment.
 boost::asio::awaitable<void> apply_status(db::Connection& connection, const std::string& payment_id,
                                           ChargeStatus status, const std::string& failure_reason);
+
+// Stores a provider's answer to a new charge: its id first, in a transaction of its own,
+// then the Pix code, boleto fields or failure reason, and, for a charge settled at once
+// (a card), its status through apply_status.
+boost::asio::awaitable<void> record_charge(db::Pool& pool, const std::string& payment_id, const ChargeResult& result,
+                                           const std::optional<std::string>& boleto_due_date);
 
 // Expires up to `limit` unpaid orders whose reservation ran out: their stock goes back to
 // sale, their pending payments expire. Several workers may run it at once. Returns how

@@ -24,13 +24,20 @@ boost::asio::awaitable<void> IpBudget::hit(std::string_view ip) {
     auto now = std::chrono::steady_clock::now();
     if (entries_.size() > kMaxEntries) {
         std::erase_if(entries_, [&](const auto& item) { return item.second.window_end <= now; });
+        // A flood from many addresses within one window: forget the local counts. Counts
+        // already added to Redis still hold.
+        if (entries_.size() > kMaxEntries) entries_.clear();
     }
     std::string key(ip);
+    {
+        auto& entry = entries_[key];
+        if (entry.window_end <= now) entry = Entry{0, 0, now + window_, now};
+        ++entry.unsynced;
+        if (entry.unsynced >= batch_ || now - entry.last_sync >= kSyncEvery) co_await sync(key, entry);
+    }
+    // Looked up again: another request may have changed the map while sync() waited.
     auto& entry = entries_[key];
-    if (entry.window_end <= now) entry = Entry{0, 0, now + window_, now};
-    ++entry.unsynced;
-    if (entry.unsynced >= batch_ || now - entry.last_sync >= kSyncEvery) co_await sync(key, entry);
-
+    if (entry.window_end <= now) entry = Entry{1, 0, now + window_, now};
     if (entry.cluster + entry.unsynced <= limit_) co_return;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(entry.window_end - now).count();
     auto retry_after = std::max<std::int64_t>(1, (left + 999) / 1000);
@@ -38,8 +45,8 @@ boost::asio::awaitable<void> IpBudget::hit(std::string_view ip) {
 }
 
 boost::asio::awaitable<void> IpBudget::sync(const std::string& ip, Entry& entry) {
-    auto now = std::chrono::steady_clock::now();
-    entry.last_sync = now;
+    // `entry` is used only before the first suspension: the map may change afterwards.
+    entry.last_sync = std::chrono::steady_clock::now();
     int adding = entry.unsynced;
     try {
         std::vector<std::string> command{"EVAL", std::string(kAddScript), "1", "rl:ip:" + ip, std::to_string(adding),

@@ -57,8 +57,8 @@ std::optional<std::string> text(http::BodyReader& body, std::string_view name, b
     return value;
 }
 
-// Reads an optional text field that may be cleared with null: the outer optional tells
-// whether the field was sent.
+// Reads an optional text field that may be cleared with null. The outer optional is empty
+// when the field was not sent.
 std::optional<std::optional<std::string>> clearable(http::BodyReader& body, std::string_view name, std::size_t max) {
     if (!body.present(name)) return std::nullopt;
     // A null clears the value.

@@ -64,6 +64,7 @@ public:
         environment["BIJOU_MAIL_TIMEOUT_MS"] = "2000";
         environment["BIJOU_JOBS_POLL_INTERVAL_MS"] = "50";
         environment["BIJOU_JOBS_CLAIM_IDLE_MS"] = "3000";
+        environment["BIJOU_PAYMENTS_TIMEOUT_MS"] = "2000";
         environment["BIJOU_JOBS_RETRY_BASE_MS"] = "200";
         environment["BIJOU_JOBS_RETRY_MAX_MS"] = "1000";
         environment["BIJOU_CHECKOUT_EXPIRY_SWEEP_MS"] = "200";
@@ -476,9 +477,9 @@ TEST(Webhooks, ForgedStaleAndRepeatedEvents) {
               "t");
 }
 
-TEST(Webhooks, AnEventThatOutrunsTheCheckoutIsAppliedOnceThePaymentIsKnown) {
+TEST(Webhooks, EarlyEventWaitsForItsPayment) {
     // A provider id the payment row does not carry yet: the webhook came before the
-    // checkout stored the provider's answer.
+    // checkout stored the provider's response.
     auto early = "pi_adiantado_" + std::to_string(::getpid());
     auto response = signed_webhook("evt_adiantado", early, "payment_intent.succeeded", now_seconds(), kWebhookSecret);
     ASSERT_EQ(response.result_int(), 200) << response.body();
@@ -491,8 +492,8 @@ TEST(Webhooks, AnEventThatOutrunsTheCheckoutIsAppliedOnceThePaymentIsKnown) {
     EXPECT_EQ(error, "payment not known yet");
     EXPECT_EQ(query("SELECT processed_at IS NULL FROM payment_event WHERE provider_event_id = 'evt_adiantado'"), "t");
 
-    // The checkout's answer lands: the payment now carries that provider id, and the
-    // retried event pays the order.
+    // The checkout stores the provider's response: the payment now carries that provider
+    // id, and the retried event pays the order.
     auto customer = register_customer("adiantado");
     auto variant = variant_of("anel-aparador-cravejado");
     set_stock(variant, 5 + reserved(variant));

@@ -83,6 +83,7 @@ public:
         environment["BIJOU_MAIL_TIMEOUT_MS"] = "1000";
         environment["BIJOU_JOBS_POLL_INTERVAL_MS"] = "50";
         environment["BIJOU_JOBS_CLAIM_IDLE_MS"] = "1500";
+        environment["BIJOU_PAYMENTS_TIMEOUT_MS"] = "1000";
         environment["BIJOU_JOBS_RETRY_BASE_MS"] = "1000";
         environment["BIJOU_JOBS_RETRY_MAX_MS"] = "4000";
         environment["BIJOU_JOBS_MAX_ATTEMPTS"] = "5";

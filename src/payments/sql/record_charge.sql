@@ -4,6 +4,6 @@
 -- payment id, $3 Pix code, $4 Pix expiry, $5 boleto barcode, $6 typeable line, $7 boleto
 -- URL, $8 boleto due date, $9 failure reason.
 UPDATE payment
-   SET provider_payment_id = $2, pix_copy_paste = $3, pix_expires_at = $4::timestamptz, boleto_barcode = $5,
+   SET provider_payment_id = coalesce($2, provider_payment_id), pix_copy_paste = $3, pix_expires_at = $4::timestamptz, boleto_barcode = $5,
        boleto_digitable_line = $6, boleto_url = $7, boleto_due_date = $8::date, failure_reason = $9
  WHERE id = $1
