@@ -68,6 +68,23 @@ std::string pkce_s256_challenge(std::string_view verifier) {
     return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+std::string binding_cookie(std::string_view value, std::chrono::seconds max_age, OAuthResponseMode mode,
+                           bool cookie_secure) {
+    bool cross_site_post = mode == OAuthResponseMode::form_post && cookie_secure;
+    std::string text = std::string(kBindingCookie) + "=" + std::string(value) + "; Path=" + std::string(kBindingCookiePath) +
+                       "; Max-Age=" + std::to_string(max_age.count()) +
+                       (cross_site_post ? "; SameSite=None" : "; SameSite=Lax") + "; HttpOnly";
+    if (cookie_secure) text += "; Secure";
+    return text;
+}
+
+bool email_verified_claim(const boost::json::object& claims) {
+    const auto* verified = claims.if_contains("email_verified");
+    if (verified == nullptr) return false;
+    if (verified->is_bool()) return verified->as_bool();
+    return verified->is_string() && verified->as_string() == "true";
+}
+
 std::string_view id_token_error_name(IdTokenError error) {
     switch (error) {
         case IdTokenError::none: return "none";

@@ -7,8 +7,29 @@
 #include <vector>
 
 #include "auth/jwk.hpp"
+#include "core/config.hpp"
 
 namespace bijou::auth {
+
+// The cookie that ties a social-login callback to the browser that started the login.
+inline constexpr std::string_view kBindingCookie = "bijou_oauth";
+inline constexpr std::string_view kBindingCookiePath = "/v1/auth/oauth";
+
+// Builds the Set-Cookie value of the binding cookie for a provider's response mode.
+// A query-mode provider brings the browser back with a cross-site top-level GET, which
+// carries SameSite=Lax cookies but not Strict ones, so Lax is enough. A form_post
+// provider comes back with a cross-site POST, which carries only SameSite=None cookies,
+// and browsers store None only together with Secure. So form_post gets "SameSite=None;
+// Secure" when `cookie_secure` is true and falls back to Lax when it is false (the local
+// stack). Lax still reaches a form_post callback from a provider on the same site, such
+// as one on 127.0.0.1 on another port, because the port is not part of a site.
+std::string binding_cookie(std::string_view value, std::chrono::seconds max_age, OAuthResponseMode mode,
+                           bool cookie_secure);
+
+// Reads the `email_verified` claim. OpenID Connect Core 1.0 section 5.1 defines a boolean,
+// but Sign in with Apple documents it as a boolean or the string "true" or "false". So
+// true and "true" mean verified, and anything else, or no claim, means unverified.
+bool email_verified_claim(const boost::json::object& claims);
 
 // Derives the PKCE code challenge of a code verifier with the S256 method (RFC 7636
 // section 4.2): BASE64URL(SHA-256(ASCII(verifier))) without padding.

@@ -85,10 +85,7 @@ ExternalIdentity identity_from(const json::object& claims, const OAuthProviderCo
     if (identity.email.size() > 254 || at == std::string::npos || at == 0 || at + 1 == identity.email.size()) {
         identity.email.clear();
     }
-    // Some providers send the flag as the string "true".
-    const auto* verified = claims.if_contains("email_verified");
-    identity.email_verified = verified != nullptr && ((verified->is_bool() && verified->as_bool()) ||
-                                                      (verified->is_string() && verified->as_string() == "true"));
+    identity.email_verified = email_verified_claim(claims);
     auto name = text_claim(claims, "name");
     if (name.empty()) name = text_claim(claims, "given_name") + " " + text_claim(claims, "family_name");
     identity.name = display_name(name, 200);
@@ -166,6 +163,8 @@ boost::asio::awaitable<OAuthStart> SocialLogin::start(const std::string& provide
                                 "&scope=" + query_encode("openid email profile") + "&state=" + state +
                                 "&nonce=" + nonce + "&code_challenge=" + pkce_s256_challenge(verifier) +
                                 "&code_challenge_method=S256";
+    started.response_mode = oidc.provider().response_mode;
+    if (started.response_mode == OAuthResponseMode::form_post) started.authorization_url += "&response_mode=form_post";
     co_return started;
 }
 

@@ -23,9 +23,12 @@ struct OAuthStart {
     std::string authorization_url;
     // Random value for the browser cookie that ties the callback to this browser.
     std::string browser_binding;
+    // How the provider will return to the callback, which decides the cookie's SameSite.
+    OAuthResponseMode response_mode = OAuthResponseMode::query;
 };
 
-// The query of a callback from the provider, and the browser's binding cookie.
+// The parameters of a callback from the provider (from the query string, or from the
+// form body in form_post mode), and the browser's binding cookie.
 struct OAuthCallback {
     std::string provider;
     std::optional<std::string> code;

@@ -379,7 +379,8 @@ RawValue env_value(const std::string& key, const std::string& text) {
 // BIJOU_OAUTH_PROVIDERS_NAME_FIELD in the environment, where BIJOU_OAUTH_PROVIDERS lists
 // the names that the environment adds.
 constexpr std::string_view kProviderPrefix = "oauth.providers.";
-constexpr std::array<std::string_view, 4> kProviderFields{"issuer", "client_id", "client_secret", "client_secret_file"};
+constexpr std::array<std::string_view, 5> kProviderFields{"issuer", "client_id", "client_secret", "client_secret_file",
+                                                           "response_mode"};
 
 // Splits oauth.providers.NAME.FIELD into NAME and FIELD; nullopt for any other key.
 std::optional<std::pair<std::string, std::string>> provider_key(const std::string& key) {
@@ -461,6 +462,11 @@ void load_oauth_providers(const std::map<std::string, RawValue>& yaml, const Env
         }
         provider.client_secret = has_secret ? fields["client_secret"]
                                             : read_secret_file(prefix + "client_secret_file", fields["client_secret_file"]);
+        if (!fields["response_mode"].empty()) {
+            auto mode_key = prefix + "response_mode";
+            auto mode = parse_choice(mode_key, RawValue{{fields["response_mode"]}, false}, {"query", "form_post"});
+            provider.response_mode = mode == "form_post" ? OAuthResponseMode::form_post : OAuthResponseMode::query;
+        }
         if (config.env == "production") {
             if (!provider.issuer.starts_with("https://")) throw ConfigError(issuer_key + ": must use https:// when env is production");
             if (has_secret && secret_in_file) {

@@ -86,6 +86,18 @@ struct AuthConfig {
     std::chrono::seconds key_activation_delay{60};
 };
 
+// The channel by which a provider returns the authorization response to the callback
+// (response modes of OAuth 2.0 Multiple Response Type Encoding Practices and OAuth 2.0
+// Form Post Response Mode).
+enum class OAuthResponseMode {
+    // A redirect with the parameters in the query string: GET .../callback.
+    query,
+    // An auto-submitted HTML form: a cross-site POST .../callback with an
+    // application/x-www-form-urlencoded body. Sign in with Apple requires it when the
+    // email or name scope is requested.
+    form_post,
+};
+
 // One OpenID Connect provider for social login, such as Google.
 struct OAuthProviderConfig {
     // The name in /v1/auth/oauth/{name}/..., and in oauth_identity.provider.
@@ -95,6 +107,7 @@ struct OAuthProviderConfig {
     std::string issuer;
     std::string client_id;
     std::string client_secret;
+    OAuthResponseMode response_mode = OAuthResponseMode::query;
 };
 
 struct OAuthConfig {

@@ -10,13 +10,24 @@ namespace bijou::http {
 
 namespace {
 
-bool is_json_media_type(std::string_view content_type) {
+// The media type of a Content-Type value, lowercased and without parameters.
+std::string media_type_of(std::string_view content_type) {
     auto semicolon = content_type.find(';');
     auto media = content_type.substr(0, semicolon);
     while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
     std::string lowered(media);
     std::ranges::transform(lowered, lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-    return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
+    return lowered;
+}
+
+bool accepts_media_type(BodyType body_type, std::string_view content_type) {
+    auto media = media_type_of(content_type);
+    if (body_type == BodyType::form) return media == "application/x-www-form-urlencoded";
+    return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
+}
+
+std::string_view expected_media_type(BodyType body_type) {
+    return body_type == BodyType::form ? "application/x-www-form-urlencoded" : "application/json";
 }
 
 std::string join_methods(const std::vector<Verb>& methods) {
@@ -162,15 +173,17 @@ boost::asio::awaitable<Response> Pipeline::dispatch(Request& request) const {
         co_return response;
     }
 
-    if (!request.raw.body().empty() && !is_json_media_type(request.raw[beast_http::field::content_type])) {
+    auto body_type = match.target->body_type;
+    if (!request.raw.body().empty() && !accepts_media_type(body_type, request.raw[beast_http::field::content_type])) {
         throw ApiError(ErrorCode::unsupported_media_type,
-                       "content type " + std::string(request.raw[beast_http::field::content_type]));
+                       "content type " + std::string(request.raw[beast_http::field::content_type]),
+                       {{"media_type", std::string(expected_media_type(body_type))}});
     }
 
     request.params = std::move(match.params);
     bool exempt = request.path == "/healthz" || request.path == "/readyz" || request.path.starts_with("/v1/webhooks/");
     if (guard_ && !exempt) co_await guard_(request);
-    co_return co_await (*match.target)(request);
+    co_return co_await match.target->handler(request);
 }
 
 Response Pipeline::preflight(const Request& request, const std::vector<Verb>& methods) const {

@@ -13,6 +13,20 @@
 
 namespace bijou::http {
 
+// The media type a route accepts in a request body. A body of any other type gets 415.
+enum class BodyType {
+    // application/json or application/*+json.
+    json,
+    // application/x-www-form-urlencoded, for callbacks that browsers submit as HTML forms.
+    form,
+};
+
+// A registered handler and the request body type it accepts.
+struct Endpoint {
+    Handler handler;
+    BodyType body_type = BodyType::json;
+};
+
 // The request path after the connection has read a request: routing, CORS, content-type
 // checks, the handler, error mapping, security headers and the access log, in that order.
 class Pipeline {
@@ -24,8 +38,8 @@ public:
     using Guard = std::function<boost::asio::awaitable<void>(const Request&)>;
     void set_guard(Guard guard) { guard_ = std::move(guard); }
 
-    void add(Verb method, std::string_view path_template, Handler handler) {
-        router_.add(method, path_template, std::move(handler));
+    void add(Verb method, std::string_view path_template, Handler handler, BodyType body_type = BodyType::json) {
+        router_.add(method, path_template, Endpoint{std::move(handler), body_type});
     }
 
     // Reads the per-request context (request id, locale, query) from the raw request.
@@ -51,7 +65,7 @@ private:
     bool is_trusted_proxy(const boost::asio::ip::address& address) const;
 
     const HttpConfig& config_;
-    Router<Handler> router_;
+    Router<Endpoint> router_;
     Guard guard_;
     std::vector<boost::asio::ip::network_v4> trusted_v4_;
     std::vector<boost::asio::ip::network_v6> trusted_v6_;

@@ -5,8 +5,11 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "support/http_client.hpp"
 #include "support/oidc_provider.hpp"
@@ -40,7 +43,8 @@ public:
         char secret[sizeof bytes * 2 + 1];
         sodium_bin2hex(secret, sizeof secret, bytes, sizeof bytes);
         provider = std::make_unique<bijou::testing::OidcProviderProcess>(
-            kProviderPort, std::vector<std::string>{callback_uri("test"), callback_uri("test_es")}, secret);
+            kProviderPort, std::vector<std::string>{callback_uri("test"), callback_uri("test_es"), callback_uri("test_form")},
+            secret);
 
         auto env = bijou::testing::stack_env();
         database_url = bijou::testing::fresh_database("it_oauth");
@@ -50,13 +54,19 @@ public:
         env["BIJOU_AUTH_LOGIN_LIMIT_PER_IP"] = "100000";
         env["BIJOU_AUTH_REGISTER_LIMIT_PER_IP"] = "100000";
         env["BIJOU_OAUTH_STOREFRONT_URL"] = kStorefront;
-        env["BIJOU_OAUTH_PROVIDERS"] = "test,test_es";
+        env["BIJOU_OAUTH_PROVIDERS"] = "test,test_es,test_form";
         env["BIJOU_OAUTH_PROVIDERS_TEST_ISSUER"] = provider->issuer();
         env["BIJOU_OAUTH_PROVIDERS_TEST_CLIENT_ID"] = "bijou-rs256";
         env["BIJOU_OAUTH_PROVIDERS_TEST_CLIENT_SECRET"] = secret;
         env["BIJOU_OAUTH_PROVIDERS_TEST_ES_ISSUER"] = provider->issuer();
         env["BIJOU_OAUTH_PROVIDERS_TEST_ES_CLIENT_ID"] = "bijou-es256";
         env["BIJOU_OAUTH_PROVIDERS_TEST_ES_CLIENT_SECRET"] = secret;
+        // The same provider and client, responding with response_mode=form_post as Sign in
+        // with Apple does.
+        env["BIJOU_OAUTH_PROVIDERS_TEST_FORM_ISSUER"] = provider->issuer();
+        env["BIJOU_OAUTH_PROVIDERS_TEST_FORM_CLIENT_ID"] = "bijou-rs256";
+        env["BIJOU_OAUTH_PROVIDERS_TEST_FORM_CLIENT_SECRET"] = secret;
+        env["BIJOU_OAUTH_PROVIDERS_TEST_FORM_RESPONSE_MODE"] = "form_post";
         server = std::make_unique<bijou::testing::ServerProcess>(kPort, env);
     }
     void TearDown() override {
@@ -140,14 +150,21 @@ Started start(const std::string& provider_name = "test", const std::string& suff
     return {response, location, "bijou_oauth=" + cookie_value(response, "bijou_oauth")};
 }
 
+// Where the browser goes after the provider: a redirect to `url`, or, in form_post mode,
+// the `page` that submits the callback form.
+struct ProviderExit {
+    std::string url;
+    std::optional<Response> page;
+};
+
 // Follows the provider's redirects as a browser would, signed in as the account
-// `login_hint`, and returns the URL the provider finally sends the browser to.
-std::string authorize(const std::string& authorization_url, const std::string& login_hint) {
+// `login_hint`, until a redirect leaves the provider or the provider returns a page.
+ProviderExit leave_provider(const std::string& authorization_url, const std::string& login_hint) {
     std::map<std::string, std::string> jar;
     auto url = authorization_url + "&login_hint=" + login_hint;
     for (int hop = 0; hop < 10; ++hop) {
         auto [port, target] = local_target(url);
-        if (port != kProviderPort) return url;
+        if (port != kProviderPort) return {url, std::nullopt};
         std::string cookies;
         for (const auto& [name, value] : jar) cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
         // The provider builds its redirects from Host, which a browser sends with the port.
@@ -160,12 +177,108 @@ std::string authorize(const std::string& authorization_url, const std::string& l
             auto equals = text.find('=');
             jar[text.substr(0, equals)] = text.substr(equals + 1, text.find(';') - equals - 1);
         }
-        EXPECT_EQ(response.result_int() / 100, 3) << target << ": " << response.body();
+        if (response.result_int() / 100 != 3) return {url, response};
         url = std::string(response[http::field::location]);
         if (url.starts_with("/")) url = "http://127.0.0.1:" + std::to_string(port) + url;
     }
     ADD_FAILURE() << "too many redirects at the provider";
-    return url;
+    return {url, std::nullopt};
+}
+
+// Returns the callback URL that the provider redirects the browser to (query mode).
+std::string authorize(const std::string& authorization_url, const std::string& login_hint) {
+    auto exit = leave_provider(authorization_url, login_hint);
+    if (exit.page) ADD_FAILURE() << "the provider returned a page instead of a redirect: " << exit.page->body();
+    return exit.url;
+}
+
+std::string html_unescape(std::string text) {
+    const std::pair<std::string, std::string> entities[] = {
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+    for (const auto& [entity, character] : entities) {
+        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at + character.size())) {
+            text.replace(at, entity.size(), character);
+        }
+    }
+    return text;
+}
+
+// The auto-submitted form of a form_post response: where it posts and its fields in order.
+struct CallbackForm {
+    std::string action;
+    std::vector<std::pair<std::string, std::string>> fields;
+
+    std::string field(const std::string& name) const {
+        for (const auto& [key, value] : fields) {
+            if (key == name) return value;
+        }
+        return "";
+    }
+    void set(const std::string& name, const std::string& value) {
+        for (auto& [key, old] : fields) {
+            if (key == name) old = value;
+        }
+    }
+};
+
+// Reads the form of oidc-provider's form_post page (lib/response_modes/form_post.js):
+// <form method="post" action="..."> with <input type="hidden" name="..." value="..."/>.
+CallbackForm read_callback_form(const Response& page) {
+    CallbackForm form;
+    const std::string& html = page.body();
+    const std::string form_tag = "<form method=\"post\" action=\"";
+    auto action = html.find(form_tag);
+    if (action == std::string::npos) {
+        ADD_FAILURE() << "no form_post form in the provider's page: " << html;
+        return form;
+    }
+    action += form_tag.size();
+    form.action = html_unescape(html.substr(action, html.find('"', action) - action));
+
+    const std::string input_tag = "<input type=\"hidden\" name=\"";
+    for (auto at = html.find(input_tag); at != std::string::npos; at = html.find(input_tag, at + 1)) {
+        auto name_start = at + input_tag.size();
+        auto name_end = html.find('"', name_start);
+        auto value_start = html.find("value=\"", name_end) + 7;
+        auto value_end = html.find('"', value_start);
+        form.fields.emplace_back(html.substr(name_start, name_end - name_start),
+                                 html_unescape(html.substr(value_start, value_end - value_start)));
+    }
+    return form;
+}
+
+// Percent-encodes everything but unreserved characters (RFC 3986 section 2.3).
+std::string form_encode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out += {'%', hex[c >> 4], hex[c & 0x0F]};
+        }
+    }
+    return out;
+}
+
+// Follows the provider as authorize() does and returns the form that its page submits.
+CallbackForm authorize_form(const std::string& authorization_url, const std::string& login_hint) {
+    auto exit = leave_provider(authorization_url, login_hint);
+    if (!exit.page) {
+        ADD_FAILURE() << "the provider redirected to " << exit.url << " instead of returning a form_post page";
+        return {};
+    }
+    return read_callback_form(*exit.page);
+}
+
+// Submits a callback form to bijou as the browser would, with the binding cookie.
+Response post_form(const CallbackForm& form, const std::string& binding, const std::string& content_type =
+                                                                               "application/x-www-form-urlencoded") {
+    std::string body;
+    for (const auto& [name, value] : form.fields) body += (body.empty() ? "" : "&") + name + "=" + form_encode(value);
+    bijou::testing::Headers headers{{"Cookie", binding}, {"Content-Type", content_type},
+                                    {"Origin", "http://127.0.0.1:" + std::to_string(kProviderPort)}};
+    return bijou::testing::request(kPort, http::verb::post, local_target(form.action).second, headers, body);
 }
 
 Response callback(const std::string& callback_url, const std::string& binding, const std::string& language = "") {
@@ -484,4 +597,172 @@ TEST(OauthProvider, UnknownProviderIs404) {
     auto portuguese = bijou::testing::get(kPort, "/v1/auth/oauth/orkut/callback?code=a&state=b");
     EXPECT_EQ(portuguese.result_int(), 404);
     EXPECT_EQ(json_body(portuguese).as_object()["title"].as_string(), "Provedor de login desconhecido");
+}
+
+TEST(OauthFormPost, StartAsksForFormPost) {
+    auto started = start("test_form");
+    ASSERT_EQ(started.response.result_int(), 302) << started.response.body();
+    EXPECT_EQ(query_param(started.authorization_url, "response_mode"), "form_post");
+    EXPECT_EQ(query_param(started.authorization_url, "redirect_uri"),
+              "http%3A%2F%2F127.0.0.1%3A18090%2Fv1%2Fauth%2Foauth%2Ftest_form%2Fcallback");
+    EXPECT_EQ(query_param(start("test").authorization_url, "response_mode"), "");
+
+    // A cross-site POST carries only SameSite=None cookies, which browsers require to be
+    // Secure. The test server keeps auth.cookie_secure at its default, true.
+    auto cookie = set_cookie(started.response, "bijou_oauth");
+    EXPECT_NE(cookie.find("SameSite=None"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("Secure"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("Path=/v1/auth/oauth"), std::string::npos) << cookie;
+}
+
+TEST(OauthFormPost, SignsInThroughFormCallback) {
+    auto subject = unique("luz");
+    provider->add_account(subject, email_of(subject), true, "Luz Amaral");
+    auto started = start("test_form");
+    auto form = authorize_form(started.authorization_url, subject);
+    EXPECT_EQ(form.action, callback_uri("test_form"));
+    EXPECT_FALSE(form.field("code").empty());
+    EXPECT_EQ(form.field("state"), query_param(started.authorization_url, "state"));
+
+    auto response = post_form(form, started.binding);
+    ASSERT_EQ(response.result_int(), 303) << response.body();
+    std::string location(response[http::field::location]);
+    EXPECT_TRUE(location.starts_with(std::string(kStorefront) + "#csrf_token=")) << location;
+    auto cleared = set_cookie(response, "bijou_oauth");
+    EXPECT_NE(cleared.find("Max-Age=0"), std::string::npos) << cleared;
+    EXPECT_NE(cleared.find("SameSite=None"), std::string::npos) << cleared;
+
+    auto me = profile_after(response);
+    EXPECT_EQ(me["email"].as_string(), email_of(subject));
+    EXPECT_EQ(me["name"].as_string(), "Luz Amaral");
+    EXPECT_EQ(query("SELECT count(*) FROM oauth_identity WHERE provider = 'test_form' AND subject = '" + subject + "'"),
+              "1");
+
+    auto replayed = post_form(form, started.binding);
+    EXPECT_EQ(replayed.result_int(), 400) << replayed.body();
+    EXPECT_EQ(error_code(replayed), "oauth_invalid_state");
+}
+
+TEST(OauthFormPost, WrongStateIsRejectedBeforeTokenRequest) {
+    auto subject = unique("mel");
+    provider->add_account(subject, email_of(subject), true, "Mel");
+    auto started = start("test_form");
+    auto form = authorize_form(started.authorization_url, subject);
+    auto requests_before = provider->token_requests();
+
+    auto unknown_state = form;
+    unknown_state.set("state", "c3RhdGUtcXVlLW5pbmd1ZW0tZW1pdGl1");
+    auto response = post_form(unknown_state, started.binding);
+    EXPECT_EQ(response.result_int(), 400) << response.body();
+    EXPECT_EQ(error_code(response), "oauth_invalid_state");
+
+    // Without the binding cookie, as when a page of another site posts a stolen form.
+    auto without_cookie = post_form(form, "outro=1");
+    EXPECT_EQ(error_code(without_cookie), "oauth_invalid_state");
+    auto after_theft = post_form(form, started.binding);
+    EXPECT_EQ(error_code(after_theft), "oauth_invalid_state");
+
+    auto missing_code = form;
+    missing_code.fields.erase(missing_code.fields.begin());
+    ASSERT_EQ(missing_code.field("code"), "");
+    auto without_code = post_form(missing_code, started.binding);
+    EXPECT_EQ(without_code.result_int(), 400);
+    EXPECT_EQ(error_code(without_code), "invalid_parameter");
+
+    EXPECT_EQ(provider->token_requests(), requests_before);
+    EXPECT_EQ(query("SELECT count(*) FROM oauth_identity WHERE subject = '" + subject + "'"), "0");
+}
+
+TEST(OauthFormPost, AccessDeniedIsReported) {
+    auto started = start("test_form");
+    auto form = authorize_form(started.authorization_url, "deny");
+    EXPECT_EQ(form.field("error"), "access_denied");
+    auto response = post_form(form, started.binding);
+    EXPECT_EQ(response.result_int(), 403) << response.body();
+    EXPECT_EQ(error_code(response), "oauth_access_denied");
+}
+
+TEST(OauthFormPost, CallbackMethodMustMatchResponseMode) {
+    auto subject = unique("nina");
+    provider->add_account(subject, email_of(subject), true, "Nina");
+
+    // A form POST to a query-mode provider is rejected before the state is read...
+    auto started = start("test");
+    auto callback_url = authorize(started.authorization_url, subject);
+    CallbackForm form{callback_uri("test"),
+                      {{"code", query_param(callback_url, "code")}, {"state", query_param(callback_url, "state")}}};
+    auto posted = post_form(form, started.binding);
+    EXPECT_EQ(posted.result_int(), 405) << posted.body();
+    EXPECT_EQ(error_code(posted), "method_not_allowed");
+    EXPECT_EQ(posted[http::field::allow], "GET, HEAD");
+    // ...so the login can still finish the way the provider returns it.
+    EXPECT_EQ(callback(callback_url, started.binding).result_int(), 302);
+
+    // A query callback to a form_post provider is rejected too.
+    auto form_started = start("test_form");
+    auto form_fields = authorize_form(form_started.authorization_url, subject);
+    auto as_query = bijou::testing::get(kPort,
+                                        "/v1/auth/oauth/test_form/callback?code=" + form_encode(form_fields.field("code")) +
+                                            "&state=" + form_fields.field("state"),
+                                        {{"Cookie", form_started.binding}});
+    EXPECT_EQ(as_query.result_int(), 405) << as_query.body();
+    EXPECT_EQ(error_code(as_query), "method_not_allowed");
+    EXPECT_EQ(as_query[http::field::allow], "POST");
+    EXPECT_EQ(post_form(form_fields, form_started.binding).result_int(), 303);
+
+    auto unknown = post_form(CallbackForm{callback_uri("orkut"), {{"code", "a"}, {"state", "b"}}}, started.binding);
+    EXPECT_EQ(unknown.result_int(), 405) << unknown.body();
+}
+
+TEST(OauthFormPost, BodyTypeAndSizeAreChecked) {
+    auto started = start("test_form");
+    CallbackForm form{callback_uri("test_form"), {{"code", "abc"}, {"state", query_param(started.authorization_url, "state")}}};
+
+    auto as_json = post_form(form, started.binding, "application/json");
+    EXPECT_EQ(as_json.result_int(), 415) << as_json.body();
+    EXPECT_EQ(error_code(as_json), "unsupported_media_type");
+    EXPECT_NE(std::string(json_body(as_json).as_object()["detail"].as_string()).find("application/x-www-form-urlencoded"),
+              std::string::npos)
+        << as_json.body();
+
+    auto oversized = form;
+    oversized.fields.emplace_back("user", std::string(20 * 1024, 'x'));
+    auto too_large = post_form(oversized, started.binding);
+    EXPECT_EQ(too_large.result_int(), 413) << too_large.body();
+    EXPECT_EQ(error_code(too_large), "payload_too_large");
+
+    auto repeated = form;
+    repeated.fields.emplace_back("state", "outro");
+    auto ambiguous = post_form(repeated, started.binding);
+    EXPECT_EQ(ambiguous.result_int(), 400) << ambiguous.body();
+    EXPECT_EQ(error_code(ambiguous), "invalid_parameter");
+
+    // Every other route keeps accepting JSON only.
+    auto login_form = bijou::testing::request(kPort, http::verb::post, "/v1/auth/login",
+                                              {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                              "email=a%40exemplo.com.br&password=x");
+    EXPECT_EQ(login_form.result_int(), 415) << login_form.body();
+    EXPECT_EQ(error_code(login_form), "unsupported_media_type");
+    EXPECT_NE(std::string(json_body(login_form).as_object()["detail"].as_string()).find("application/json"),
+              std::string::npos)
+        << login_form.body();
+}
+
+TEST(OauthFormPost, EmailVerifiedAsString) {
+    // Sign in with Apple may send email_verified as the string "true" or "false".
+    auto verified = unique("olga");
+    provider->add_account(verified, email_of(verified), "true", "Olga");
+    auto started = start("test_form");
+    auto response = post_form(authorize_form(started.authorization_url, verified), started.binding);
+    ASSERT_EQ(response.result_int(), 303) << response.body();
+    EXPECT_EQ(profile_after(response)["email"].as_string(), email_of(verified));
+
+    auto unverified = unique("paula");
+    provider->add_account(unverified, email_of(unverified), "false", "Paula");
+    auto unverified_start = start("test_form");
+    auto rejected = post_form(authorize_form(unverified_start.authorization_url, unverified), unverified_start.binding);
+    EXPECT_EQ(rejected.result_int(), 403) << rejected.body();
+    EXPECT_EQ(error_code(rejected), "oauth_email_unverified");
+    EXPECT_EQ(query("SELECT count(*) FROM app_user WHERE email = '" + email_of(unverified) + "'"), "0");
 }

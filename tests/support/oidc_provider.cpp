@@ -92,8 +92,8 @@ OidcProviderProcess::~OidcProviderProcess() {
     waitpid(pid_, &status, 0);
 }
 
-void OidcProviderProcess::add_account(const std::string& sub, const std::string& email, bool email_verified,
-                                      const std::string& name) {
+void OidcProviderProcess::add_account(const std::string& sub, const std::string& email,
+                                      const boost::json::value& email_verified, const std::string& name) {
     post_json(port_, "/__test/accounts", {{"sub", sub}, {"email", email}, {"email_verified", email_verified}, {"name", name}});
 }
 

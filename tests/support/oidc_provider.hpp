@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,7 +24,10 @@ public:
     std::string issuer() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
     // Adds or replaces an end-user account: `sub` is also the login_hint that picks it.
-    void add_account(const std::string& sub, const std::string& email, bool email_verified, const std::string& name);
+    // The ID token carries `email_verified` as given, so a test can also send the string
+    // form ("true" or "false") that Sign in with Apple uses.
+    void add_account(const std::string& sub, const std::string& email, const boost::json::value& email_verified,
+                     const std::string& name);
     // Alters the ID token of the next token response only; see the modes in the script.
     void alter_next_id_token(const std::string& mode);
     // Number of requests the token endpoint has received.

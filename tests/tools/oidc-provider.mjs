@@ -1,7 +1,10 @@
 // An OpenID Connect provider for the social-login integration tests, built on the
 // oidc-provider package. It listens on 127.0.0.1 only and completes interactions without
 // a browser: the end-user is the account named by the `login_hint` authorization
-// parameter, and the hint `deny` makes the provider return `error=access_denied`.
+// parameter, and the hint `deny` makes the provider return `error=access_denied`. An
+// authorization request with `response_mode=form_post` gets oidc-provider's built-in
+// form_post page, an HTML form that posts the response to the redirect URI, instead of
+// a redirect.
 //
 // Usage: node oidc-provider.mjs PORT
 // Environment (all required):
@@ -9,7 +12,8 @@
 //   OIDC_TEST_CLIENT_SECRET  secret of both test clients
 //
 // Test-only controls, under /__test/ (JSON bodies):
-//   POST /__test/accounts       {"sub","email","email_verified","name"} adds or replaces an account
+//   POST /__test/accounts       {"sub","email","email_verified","name"} adds or replaces an account;
+//                               email_verified goes into the ID token as sent, boolean or string
 //   POST /__test/next-id-token  {"mode"} changes the ID token of the next token response only:
 //     tamper        flips one bit of the signature
 //     expired       re-signs it with exp and iat two hours in the past

@@ -67,6 +67,7 @@ TEST(OauthConfig, ProviderFromYamlWithSecretFile) {
     EXPECT_EQ(google.issuer, "https://accounts.google.com");
     EXPECT_EQ(google.client_id, "id-google");
     EXPECT_EQ(google.client_secret, "segredo-do-arquivo");
+    EXPECT_EQ(google.response_mode, bijou::OAuthResponseMode::query);
     std::remove(secret.c_str());
     std::remove(yaml.c_str());
 }
@@ -133,5 +134,22 @@ TEST(OauthConfig, ProductionRules) {
     auto from_env = production_env();
     from_env["BIJOU_OAUTH_PROVIDERS_GOOGLE_CLIENT_SECRET"] = "do-ambiente";
     EXPECT_EQ(error_of(yaml, from_env), "");
+    std::remove(yaml.c_str());
+}
+
+TEST(OauthConfig, ResponseModeFromYamlAndEnvironment) {
+    auto yaml = write_file("oauth:\n  providers:\n    apple:\n      issuer: https://appleid.apple.com\n"
+                           "      client_id: br.loja.web\n      client_secret: x\n      response_mode: form_post\n");
+    auto config = load_config(yaml, env_of({}));
+    ASSERT_EQ(config.oauth.providers.size(), 1u);
+    EXPECT_EQ(config.oauth.providers[0].response_mode, bijou::OAuthResponseMode::form_post);
+
+    auto from_env = load_config(yaml, env_of({{"BIJOU_OAUTH_PROVIDERS_APPLE_RESPONSE_MODE", "query"}}));
+    EXPECT_EQ(from_env.oauth.providers[0].response_mode, bijou::OAuthResponseMode::query);
+
+    auto invalid = error_of(yaml, {{"BIJOU_OAUTH_PROVIDERS_APPLE_RESPONSE_MODE", "fragment"}});
+    EXPECT_NE(invalid.find("oauth.providers.apple.response_mode: expected one of query, form_post, got 'fragment'"),
+              std::string::npos)
+        << invalid;
     std::remove(yaml.c_str());
 }

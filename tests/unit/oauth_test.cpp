@@ -327,3 +327,36 @@ TEST_F(IdTokenTest, RequiresSubjectAndNonce) {
     body.erase("nonce");
     EXPECT_EQ(check(sign(header, body)), IdTokenError::wrong_nonce);
 }
+
+TEST(EmailVerifiedClaim, AcceptsBooleanAndStringForms) {
+    using bijou::auth::email_verified_claim;
+    EXPECT_TRUE(email_verified_claim({{"email_verified", true}}));
+    EXPECT_TRUE(email_verified_claim({{"email_verified", "true"}}));
+    EXPECT_FALSE(email_verified_claim({{"email_verified", false}}));
+    EXPECT_FALSE(email_verified_claim({{"email_verified", "false"}}));
+    EXPECT_FALSE(email_verified_claim({}));
+}
+
+TEST(EmailVerifiedClaim, RejectsOtherValues) {
+    using bijou::auth::email_verified_claim;
+    for (const auto* text : {"TRUE", "True", "1", "yes", " true", ""}) {
+        EXPECT_FALSE(email_verified_claim({{"email_verified", text}})) << text;
+    }
+    EXPECT_FALSE(email_verified_claim({{"email_verified", 1}}));
+    EXPECT_FALSE(email_verified_claim({{"email_verified", nullptr}}));
+}
+
+TEST(BindingCookie, SameSiteFollowsResponseMode) {
+    using bijou::OAuthResponseMode;
+    using bijou::auth::binding_cookie;
+    std::chrono::seconds ttl{600};
+    EXPECT_EQ(binding_cookie("v", ttl, OAuthResponseMode::query, true),
+              "bijou_oauth=v; Path=/v1/auth/oauth; Max-Age=600; SameSite=Lax; HttpOnly; Secure");
+    EXPECT_EQ(binding_cookie("v", ttl, OAuthResponseMode::form_post, true),
+              "bijou_oauth=v; Path=/v1/auth/oauth; Max-Age=600; SameSite=None; HttpOnly; Secure");
+    // Browsers drop a SameSite=None cookie without Secure, so without Secure it stays Lax.
+    EXPECT_EQ(binding_cookie("v", ttl, OAuthResponseMode::form_post, false),
+              "bijou_oauth=v; Path=/v1/auth/oauth; Max-Age=600; SameSite=Lax; HttpOnly");
+    EXPECT_EQ(binding_cookie("", std::chrono::seconds(0), OAuthResponseMode::query, false),
+              "bijou_oauth=; Path=/v1/auth/oauth; Max-Age=0; SameSite=Lax; HttpOnly");
+}
