@@ -173,7 +173,10 @@ TEST(Operations, EveryDocumentedOperationIsRouted) {
             target.replace(open, target.find('}', open) - open + 1, "01900000-0000-7000-8000-000000000000");
         }
         for (const auto& [method, operation] : item.as_object()) {
-            (void)operation;
+            // An operation that documents 405 exists only in some configurations (the
+            // form_post callback of a social-login provider).
+            const auto* responses = operation.is_object() ? operation.as_object().if_contains("responses") : nullptr;
+            if (responses != nullptr && responses->as_object().contains("405")) continue;
             std::string upper(method);
             for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             auto verb = http::string_to_verb(upper);
