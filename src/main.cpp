@@ -26,7 +26,7 @@ Back end of the Bijou artisan-jewelry shop.
 
 Commands:
   serve            Run the HTTP API.
-  worker           Run background jobs (e-mails) from the queue.
+  worker           Run background jobs: e-mails, payment events, order expiry.
   migrate up       Apply pending database migrations.
   migrate status   List applied and pending migrations.
   seed             Load the demo catalogue (idempotent).

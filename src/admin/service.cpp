@@ -274,7 +274,16 @@ boost::asio::awaitable<json::object> AdminService::audit_log(const AuditQuery& q
 
 void create_admin(const Config& config, const std::string& email, const std::string& name, Role role,
                   const std::string& password, std::ostream& out) {
+    auto at = email.find('@');
+    bool plausible = at != std::string::npos && at > 0 && email.find('@', at + 1) == std::string::npos &&
+                     email.find('.', at + 2) != std::string::npos && email.back() != '.' && email.size() <= 254 &&
+                     std::none_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+    if (!plausible) throw std::runtime_error("'" + email + "' is not an e-mail address such as dona@loja.example");
+    if (name.empty() || name.size() > 200) throw std::runtime_error("the name must have 1 to 200 characters");
     auth::PasswordPolicy policy;
+    if (password.empty()) {
+        throw std::runtime_error("no password given: set BIJOU_ADMIN_PASSWORD or write it on the first line of standard input");
+    }
     if (auth::check_new_password(password, policy) != auth::PasswordProblem::none) {
         throw std::runtime_error("the password must have 8 to 128 characters and not be a common one");
     }
@@ -296,6 +305,11 @@ void create_admin(const Config& config, const std::string& email, const std::str
                              std::string(role_name(role)) + "\"}",
                          std::nullopt, std::nullopt});
         connection.exec("COMMIT");
+    } catch (const db::DbError& error) {
+        connection.exec("ROLLBACK");
+        // PostgreSQL's message may quote the failing row, hash and sealed secret included;
+        // only its code goes to the terminal.
+        throw std::runtime_error("the database refused the new admin (SQLSTATE " + error.sqlstate() + ")");
     } catch (...) {
         connection.exec("ROLLBACK");
         throw;

@@ -205,9 +205,9 @@ asio::awaitable<void> Worker::process(Job job) {
             std::vector<std::string> mark{"SET", done_key, "1", "EX", std::to_string(kDoneTtl.count())};
             co_await redis_.command(mark);
             co_await acknowledge(redis_, job);
-            auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+            auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
             log::info("job done", {{"job", job.id}, {"topic", job.topic}, {"attempt", job.attempt},
-                                   {"duration_ms", elapsed.count()}});
+                                   {"duration_us", elapsed.count()}});
         } else {
             co_await finish_failed(job, error, permanent);
         }
