@@ -124,7 +124,7 @@ int requests_with_key(const std::string& key) {
 
 }  // namespace
 
-TEST(ProviderCheckout, PixChargeComesFromTheProvider) {
+TEST(ProviderCheckout, PixChargeFromProvider) {
     auto token = customer_with_cart("rita." + std::to_string(::getpid()) + "@exemplo.com.br");
     auto response = checkout_pix(token, "pix-mercadopago-1");
     ASSERT_EQ(response.result_int(), 201) << response.body();
@@ -139,8 +139,8 @@ TEST(ProviderCheckout, PixChargeComesFromTheProvider) {
     EXPECT_FALSE(query("SELECT provider_payment_id FROM payment WHERE id = '" + payment_id + "'").empty());
 }
 
-TEST(ProviderCheckout, AnOutageDefersTheChargeToTheWorker) {
-    // The mock answers 500 for this payer until the address changes.
+TEST(ProviderCheckout, OutageDefersChargeToWorker) {
+    // The mock returns 500 for this payer until the address changes.
     auto token = customer_with_cart("fail-500@exemplo.com.br");
     auto response = checkout_pix(token, "pix-mercadopago-fora-do-ar");
     ASSERT_EQ(response.result_int(), 201) << response.body();
