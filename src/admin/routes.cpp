@@ -90,7 +90,7 @@ void add_routes(http::Pipeline& pipeline, AdminService& admins, AdminDirectory& 
         http::BodyReader body(request, {"refresh_token"});
         auto token = body.string("refresh_token", true, 256);
         body.finish();
-        auto result = co_await admins.refresh(*token, request.request_id);
+        auto result = co_await admins.refresh(*token, request.remote_address, request.request_id);
         co_return http::json_response(request, json::serialize(result));
     });
 

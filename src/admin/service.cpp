@@ -13,6 +13,7 @@
 #include "core/base64.hpp"
 #include "core/log.hpp"
 #include "db/blocking.hpp"
+#include "jobs/outbox.hpp"
 
 namespace bijou::admin {
 
@@ -94,10 +95,16 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
             // Wrong password or code for an admin who may log in: count it towards a lock.
             db::Params failure{std::string(rows.text(0, 0)), std::to_string(config_.auth.lockout_threshold),
                                std::to_string(config_.auth.lockout_duration.count())};
-            auto locked = co_await pool_.query(kRecordFailure, failure);
-            if (locked.rows() == 1 && locked.boolean(0, 0)) {
-                log::warn("admin locked after failed sign-ins", {{"admin_id", rows.text(0, 0)}});
-            }
+            std::string admin_id(rows.text(0, 0));
+            // The lock and the notice to its admin commit together.
+            co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
+                auto locked = co_await connection.execute(kRecordFailure, failure);
+                if (locked.rows() == 1 && locked.boolean(0, 0)) {
+                    json::object payload{{"admin_id", admin_id}};
+                    co_await jobs::enqueue(connection, "mail.admin_locked", payload);
+                    log::warn("admin locked after failed sign-ins", {{"admin_id", admin_id}});
+                }
+            });
         }
         log::warn("admin login failed", {{"known_email", found}});
         throw ApiError(ErrorCode::invalid_credentials, "admin login failed");
@@ -140,7 +147,10 @@ boost::asio::awaitable<json::object> AdminService::login(const std::string& emai
     co_return body;
 }
 
-boost::asio::awaitable<json::object> AdminService::refresh(const std::string& refresh_token, const std::string& request_id) {
+boost::asio::awaitable<json::object> AdminService::refresh(const std::string& refresh_token, const std::string& ip,
+                                                            const std::string& request_id) {
+    ratelimit::Rule per_ip{"admin_refresh_ip", config_.auth.refresh_limit_per_ip, kLoginIpWindow};
+    co_await limiter_.hit(per_ip, ip);
     auto hash = auth::sha256_hex(refresh_token);
     std::optional<std::string> failure;
     auto body = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<json::object> {

@@ -55,7 +55,8 @@ public:
 
     // Rotates an admin refresh token within the 8-hour session, with the reuse detection of
     // customer tokens. Throws invalid_refresh_token.
-    boost::asio::awaitable<boost::json::object> refresh(const std::string& refresh_token, const std::string& request_id);
+    boost::asio::awaitable<boost::json::object> refresh(const std::string& refresh_token, const std::string& ip,
+                                                        const std::string& request_id);
     // Ends the session of the token, at once for its access tokens too.
     boost::asio::awaitable<void> logout(const AdminPrincipal& principal, const std::string& ip,
                                         const std::string& request_id);

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "admin/mail_jobs.hpp"
 #include "auth/email_flows.hpp"
 #include "checkout/cleanup.hpp"
 #include "core/log.hpp"
@@ -27,6 +28,7 @@ int work(const Config& config) {
     jobs::Worker worker(io, config, pool);
     auth::add_mail_handlers(worker, pool, *sender, config);
     orders::add_mail_jobs(worker, pool, *sender, config);
+    admin::add_mail_jobs(worker, pool, *sender, config);
     auto provider = payments::make_provider(config.payments);
     payments::ApiClient client(config.payments.timeout, 64 * 1024);
     payments::add_payment_jobs(worker, pool, *provider, client, config);

@@ -248,7 +248,7 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
     pipeline.add(Verb::post, "/v1/auth/refresh", [&accounts, &config, &pipeline](http::Request& request) -> Awaitable {
         bool from_cookie = false;
         auto token = presented_refresh_token(request, pipeline, from_cookie);
-        auto tokens = co_await accounts.refresh(token);
+        auto tokens = co_await accounts.refresh(token, request.remote_address);
         co_return token_response(request, nullptr, tokens, !from_cookie, http::Status::ok, config);
     });
 

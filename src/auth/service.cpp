@@ -207,7 +207,9 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
     co_return std::make_pair(co_await profile(user_id), tokens);
 }
 
-boost::asio::awaitable<Tokens> AccountService::refresh(const std::string& refresh_token) {
+boost::asio::awaitable<Tokens> AccountService::refresh(const std::string& refresh_token, const std::string& ip) {
+    ratelimit::Rule per_ip{"refresh_ip", config_.auth.refresh_limit_per_ip, kLoginIpWindow};
+    co_await limiter_.hit(per_ip, ip);
     auto hash = sha256_hex(refresh_token);
     // The outcome is decided inside the transaction, but a reuse must still commit its
     // revocation, so errors are raised after it.
@@ -321,6 +323,9 @@ boost::asio::awaitable<json::object> AccountService::update_profile(const std::s
 
 boost::asio::awaitable<std::string> AccountService::export_data(const std::string& user_id, const ClientInfo& client,
                                                                  const std::string& request_id) {
+    // An export is a heavy query; a stolen token should not be able to repeat it endlessly.
+    ratelimit::Rule per_account{"export_account", config_.auth.export_limit_per_account, std::chrono::seconds(3600)};
+    co_await limiter_.hit(per_account, user_id);
     co_return co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
         db::Params params{user_id};
         auto rows = co_await connection.execute(kExportUser, params);

@@ -100,7 +100,8 @@ public:
 
     // Rotates a refresh token. A token used twice revokes its whole session (family),
     // because one of the two users is a thief.
-    boost::asio::awaitable<Tokens> refresh(const std::string& refresh_token);
+    // Throws rate_limited past auth.refresh_limit_per_ip refreshes per client IP in 5 minutes.
+    boost::asio::awaitable<Tokens> refresh(const std::string& refresh_token, const std::string& ip);
 
     boost::asio::awaitable<void> logout(const Principal& principal);
     boost::asio::awaitable<void> logout_by_refresh_token(const std::string& refresh_token);

@@ -244,6 +244,12 @@ const std::vector<KeySpec>& key_specs() {
         {"auth.key_activation_delay_s", [](Config& c, auto& k, auto& v) {
              c.auth.key_activation_delay = std::chrono::seconds(parse_integer(k, v, 0, 3600));
          }},
+        {"auth.refresh_limit_per_ip", [](Config& c, auto& k, auto& v) {
+             c.auth.refresh_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
+        {"auth.export_limit_per_account", [](Config& c, auto& k, auto& v) {
+             c.auth.export_limit_per_account = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
+         }},
         {"auth.reset_limit_per_ip", [](Config& c, auto& k, auto& v) {
              c.auth.reset_limit_per_ip = static_cast<int>(parse_integer(k, v, 1, 1'000'000));
          }},

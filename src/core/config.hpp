@@ -77,6 +77,10 @@ struct AuthConfig {
     // Password-reset requests per client IP and per e-mail address in an hour; the
     // per-address budget also caps requests for a new verification e-mail.
     int reset_limit_per_ip = 10;
+    // Token refreshes per client IP in 5 minutes (customer and admin counted apart), and
+    // personal-data exports per account in an hour.
+    int refresh_limit_per_ip = 300;
+    int export_limit_per_account = 5;
     int reset_limit_per_account = 5;
     // Wrong passwords in a row that lock an account, and for how long.
     int lockout_threshold = 5;

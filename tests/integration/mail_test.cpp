@@ -288,6 +288,24 @@ TEST(VerifyEmail, ResendRetiresThePreviousLink) {
     EXPECT_EQ(post("/v1/auth/verify-email", {{"token", new_token}}).result_int(), 200);
 }
 
+TEST(Lockout, AdminsGetANoticeToo) {
+    auto values = environment;
+    values["BIJOU_ADMIN_PASSWORD"] = "anel de prata com zircônia";
+    std::string output;
+    ASSERT_EQ(bijou::testing::run_command({bijou::testing::required_env("BIJOU_BINARY"), "admin", "create",
+                                           "gerente.bloqueada@loja.example", "Gerente", "manager"},
+                                          values, &output),
+              0)
+        << output;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        json::object body{{"email", "gerente.bloqueada@loja.example"}, {"password", "senha errada"}, {"totp", "000000"}};
+        EXPECT_EQ(post("/v1/admin/auth/login", body).result_int(), 401);
+    }
+    auto mails = wait_for_mails("gerente.bloqueada@loja.example", 1);
+    ASSERT_EQ(mails.size(), 1u);
+    EXPECT_EQ(mails[0].subject, "Acesso administrativo bloqueado temporariamente");
+}
+
 TEST(PasswordReset, AnswersAlikeForUnknownAddresses) {
     auto unknown = unique_email("ninguem");
     auto known = unique_email("conhecida");

@@ -92,6 +92,30 @@ TEST(RateLimit, SignUpsPerIp) {
     expect_rate_limited(last);
 }
 
+TEST(RateLimit, RefreshesAndExportsHaveBudgets) {
+    auto server = start({{"BIJOU_AUTH_REFRESH_LIMIT_PER_IP", "2"}, {"BIJOU_AUTH_EXPORT_LIMIT_PER_ACCOUNT", "2"}});
+    auto registered_account = post("/v1/auth/register", {{"email", unique_email("cotas")},
+                                                         {"password", "brinco de lua cheia"},
+                                                         {"name", "Cotas"},
+                                                         {"client", "native"}});
+    ASSERT_EQ(registered_account.result_int(), 201) << registered_account.body();
+    auto body = json_body(registered_account).as_object();
+    auto refresh_token = std::string(body["refresh_token"].as_string());
+    auto access = std::string(body["access_token"].as_string());
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto rotated = post("/v1/auth/refresh", {{"refresh_token", refresh_token}});
+        ASSERT_EQ(rotated.result_int(), 200) << rotated.body();
+        refresh_token = std::string(json_body(rotated).as_object()["refresh_token"].as_string());
+    }
+    expect_rate_limited(post("/v1/auth/refresh", {{"refresh_token", refresh_token}}));
+
+    bijou::testing::Headers bearer{{"Authorization", "Bearer " + access}};
+    EXPECT_EQ(bijou::testing::get(kPort, "/v1/me/export", bearer).result_int(), 200);
+    EXPECT_EQ(bijou::testing::get(kPort, "/v1/me/export", bearer).result_int(), 200);
+    expect_rate_limited(bijou::testing::get(kPort, "/v1/me/export", bearer));
+}
+
 TEST(RateLimit, FallsBackToProcessWhenRedisIsDown) {
     auto server = start({{"BIJOU_AUTH_LOGIN_LIMIT_PER_IP", "2"}, {"BIJOU_REDIS_COMMAND_TIMEOUT_MS", "200"}});
     bijou::testing::set_redis_running(false);
