@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include "auth/jwt.hpp"
+#include "auth/routes.hpp"
+#include "core/contact.hpp"
 #include "auth/password.hpp"
 #include "core/ids.hpp"
 #include "http/json_body.hpp"
@@ -111,15 +113,7 @@ void add_routes(http::Pipeline& pipeline, AdminService& admins, AdminDirectory& 
         auto principal = co_await admins.authenticate(request.raw[field::authorization], Permission::admins_manage);
         http::BodyReader body(request, {"email", "name", "role", "password"});
         auto email = body.string("email", true, 254);
-        if (email) {
-            auto at = email->find('@');
-            bool plausible = at != std::string::npos && at > 0 && email->find('@', at + 1) == std::string::npos &&
-                             email->find('.', at + 2) != std::string::npos && email->back() != '.' &&
-                             std::none_of(email->begin(), email->end(), [](char c) {
-                                 return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '"' || c == ',';
-                             });
-            if (!plausible) body.add_error("email", "invalid_email");
-        }
+        if (email && !is_plausible_email(*email)) body.add_error("email", "invalid_email");
         auto name = body.string("name", true, 200);
         if (name && name->find_first_not_of(" \t") == std::string::npos) body.add_error("name", "empty");
         auto role_text = body.string("role", true, 20);
@@ -129,19 +123,7 @@ void add_routes(http::Pipeline& pipeline, AdminService& admins, AdminDirectory& 
             if (!role) body.add_error("role", "unknown_value", {{"allowed", "owner, manager, catalog_editor, order_operator, support"}});
         }
         auto password = body.string("password", true, auth::PasswordPolicy{}.max_length);
-        if (password) {
-            auth::PasswordPolicy policy;
-            switch (auth::check_new_password(*password, policy)) {
-                case auth::PasswordProblem::none: break;
-                case auth::PasswordProblem::too_short:
-                    body.add_error("password", "too_short", {{"min", std::to_string(policy.min_length)}});
-                    break;
-                case auth::PasswordProblem::too_long:
-                    body.add_error("password", "too_long", {{"max", std::to_string(policy.max_length)}});
-                    break;
-                case auth::PasswordProblem::too_common: body.add_error("password", "too_common"); break;
-            }
-        }
+        auth::check_password_field(body, password);
         body.finish();
         NewAdmin admin;
         admin.email = *email;

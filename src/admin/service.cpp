@@ -11,6 +11,7 @@
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "core/base64.hpp"
+#include "core/contact.hpp"
 #include "core/log.hpp"
 #include "db/blocking.hpp"
 #include "jobs/outbox.hpp"
@@ -284,11 +285,7 @@ boost::asio::awaitable<json::object> AdminService::audit_log(const AuditQuery& q
 
 void create_admin(const Config& config, const std::string& email, const std::string& name, Role role,
                   const std::string& password, std::ostream& out) {
-    auto at = email.find('@');
-    bool plausible = at != std::string::npos && at > 0 && email.find('@', at + 1) == std::string::npos &&
-                     email.find('.', at + 2) != std::string::npos && email.back() != '.' && email.size() <= 254 &&
-                     std::none_of(email.begin(), email.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
-    if (!plausible) throw std::runtime_error("'" + email + "' is not an e-mail address such as dona@loja.example");
+    if (!is_plausible_email(email)) throw std::runtime_error("'" + email + "' is not an e-mail address such as dona@loja.example");
     if (name.empty() || name.size() > 200) throw std::runtime_error("the name must have 1 to 200 characters");
     auth::PasswordPolicy policy;
     if (password.empty()) {

@@ -4,7 +4,6 @@
 
 #include "auth/password.hpp"
 #include "auth_sql.hpp"
-#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "jobs/outbox.hpp"
 #include "mail/template.hpp"
@@ -27,31 +26,11 @@ const db::Statement kEmailTokenUsable{"auth.email_token_usable", sql::k_email_to
 constexpr std::chrono::seconds kHourWindow{3600};
 constexpr std::chrono::seconds kResetTokenWindow{5 * 60};
 
-// PostgreSQL's text form of a bytea holding the SHA-256 of `token`.
-std::string token_hash_param(std::string_view token) {
-    return "\\x" + sha256_hex(token);
-}
-
 // A token as e-mailed is 64 hex digits; anything else cannot match and skips the lookup.
 bool is_token_shaped(std::string_view token) {
     return token.size() == 64 && std::ranges::all_of(token, [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
            });
-}
-
-std::string user_id_of(const jobs::Job& job) {
-    json::value payload;
-    try {
-        payload = json::parse(job.payload);
-    } catch (const std::exception&) {
-        throw jobs::PermanentFailure("payload is not JSON");
-    }
-    const auto* object = payload.if_object();
-    const auto* user_id = object != nullptr ? object->if_contains("user_id") : nullptr;
-    if (user_id == nullptr || !user_id->is_string() || !Uuid::parse(user_id->as_string())) {
-        throw jobs::PermanentFailure("payload lacks a user_id");
-    }
-    return std::string(user_id->as_string());
 }
 
 struct Recipient {
@@ -84,7 +63,7 @@ public:
         : pool_(pool), sender_(sender), config_(config), master_key_(MasterKey::from_config(config)) {}
 
     boost::asio::awaitable<void> verify_email(const jobs::Job& job) {
-        auto user_id = user_id_of(job);
+        auto user_id = jobs::payload_string(job, "user_id", true);
         auto recipient = co_await find_recipient(pool_, user_id);
         if (!recipient || recipient->email_verified) co_return;
         auto link = co_await issue_link(job, user_id, *recipient, "verify_email", kVerifyEmailLifetime, "/verificar-email");
@@ -96,7 +75,7 @@ public:
     }
 
     boost::asio::awaitable<void> password_reset(const jobs::Job& job) {
-        auto user_id = user_id_of(job);
+        auto user_id = jobs::payload_string(job, "user_id", true);
         auto recipient = co_await find_recipient(pool_, user_id);
         if (!recipient) co_return;
         auto link = co_await issue_link(job, user_id, *recipient, "password_reset", kPasswordResetLifetime, "/redefinir-senha");
@@ -108,7 +87,7 @@ public:
     }
 
     boost::asio::awaitable<void> account_locked(const jobs::Job& job) {
-        auto user_id = user_id_of(job);
+        auto user_id = jobs::payload_string(job, "user_id", true);
         auto recipient = co_await find_recipient(pool_, user_id);
         // A lock that ended before the job ran is not worth an alarm.
         if (!recipient || recipient->locked_minutes <= 0) co_return;
@@ -126,7 +105,7 @@ private:
                                                                   const Recipient& recipient, std::string_view purpose,
                                                                   std::chrono::seconds lifetime, std::string_view path) {
         auto token = email_token(master_key_, purpose, job.id);
-        db::Params params{user_id, std::string(purpose), token_hash_param(token), recipient.email,
+        db::Params params{user_id, std::string(purpose), sha256_bytea(token), recipient.email,
                           std::to_string(lifetime.count())};
         auto rows = co_await pool_.query(kIssueEmailToken, params);
         if (!rows.boolean(0, 0)) {
@@ -139,12 +118,8 @@ private:
 
     boost::asio::awaitable<void> send(const Recipient& recipient, std::string_view name,
                                       const std::map<std::string, std::string>& values) {
-        mail::Message message;
-        message.from = {config_.mail.from_address, config_.mail.from_name};
-        message.to = {recipient.email, recipient.name};
-        message.content = mail::render(name, recipient.locale, values);
-        auto at = config_.mail.from_address.find('@');
-        message.id_domain = config_.mail.from_address.substr(at + 1);
+        auto message = mail::compose(config_.mail, {recipient.email, recipient.name},
+                                     mail::render(name, recipient.locale, values));
         co_await sender_.send(message);
     }
 
@@ -166,7 +141,7 @@ EmailFlows::EmailFlows(db::Pool& pool, HashPool& hashes, ratelimit::Limiter& lim
 boost::asio::awaitable<std::string> EmailFlows::verify_email(const std::string& token) {
     if (!is_token_shaped(token)) throw ApiError(ErrorCode::invalid_email_token, "verification token malformed");
     co_return co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
-        db::Params consume{token_hash_param(token), std::string("verify_email")};
+        db::Params consume{sha256_bytea(token), std::string("verify_email")};
         auto rows = co_await connection.execute(kConsumeEmailToken, consume);
         if (rows.rows() == 0) throw ApiError(ErrorCode::invalid_email_token, "verification token unknown, used or expired");
         std::string user_id(rows.text(0, 0));
@@ -211,7 +186,7 @@ boost::asio::awaitable<void> EmailFlows::reset_password(const std::string& token
     if (!is_token_shaped(token)) throw ApiError(ErrorCode::invalid_email_token, "reset token malformed");
     // Checked before hashing, so an unknown token costs no Argon2id work. The token is used
     // only in the transaction below, which checks it again.
-    db::Params check{token_hash_param(token), std::string("password_reset")};
+    db::Params check{sha256_bytea(token), std::string("password_reset")};
     if ((co_await pool_.query(kEmailTokenUsable, check)).rows() == 0) {
         throw ApiError(ErrorCode::invalid_email_token, "reset token unknown, used or expired");
     }
@@ -219,7 +194,7 @@ boost::asio::awaitable<void> EmailFlows::reset_password(const std::string& token
     auto hashing = [password, policy] { return hash_password(password, policy); };
     auto hash = co_await hashes_.run(hashing);
     auto email = co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<std::string> {
-        db::Params consume{token_hash_param(token), std::string("password_reset")};
+        db::Params consume{sha256_bytea(token), std::string("password_reset")};
         auto rows = co_await connection.execute(kConsumeEmailToken, consume);
         if (rows.rows() == 0) throw ApiError(ErrorCode::invalid_email_token, "reset token unknown, used or expired");
         std::string user_id(rows.text(0, 0));

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/contact.hpp"
 #include "core/cpf.hpp"
 #include "core/log.hpp"
 #include "http/json_body.hpp"
@@ -17,19 +18,6 @@ namespace {
 
 constexpr std::string_view kRefreshCookie = "bijou_refresh";
 constexpr std::string_view kCsrfCookie = "bijou_csrf";
-
-bool is_plausible_email(std::string_view email) {
-    auto at = email.find('@');
-    if (at == std::string_view::npos || at == 0 || at > 64 || email.size() > 254) return false;
-    if (email.find('@', at + 1) != std::string_view::npos) return false;
-    auto domain = email.substr(at + 1);
-    auto dot = domain.find('.');
-    if (domain.empty() || dot == std::string_view::npos || dot == 0 || domain.back() == '.') return false;
-    for (char c : email) {
-        if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '"' || c == ',') return false;
-    }
-    return true;
-}
 
 std::string lower_ascii(std::string text) {
     for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -122,22 +110,10 @@ std::string presented_refresh_token(const http::Request& request, const http::Pi
     return *token;
 }
 
-void check_password(http::BodyReader& body, const std::optional<std::string>& password) {
-    if (!password) return;
-    PasswordPolicy policy;
-    switch (check_new_password(*password, policy)) {
-        case PasswordProblem::none: break;
-        case PasswordProblem::too_short: body.add_error("password", "too_short", {{"min", std::to_string(policy.min_length)}}); break;
-        case PasswordProblem::too_long: body.add_error("password", "too_long", {{"max", std::to_string(policy.max_length)}}); break;
-        case PasswordProblem::too_common: body.add_error("password", "too_common"); break;
-    }
-}
 
 std::optional<std::string> checked_phone(http::BodyReader& body, std::optional<std::string> phone) {
     if (!phone) return std::nullopt;
-    bool valid = phone->size() >= 9 && phone->size() <= 16 && (*phone)[0] == '+' && (*phone)[1] >= '1' &&
-                 std::all_of(phone->begin() + 1, phone->end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!valid) {
+    if (!is_e164_phone(*phone)) {
         body.add_error("phone", "invalid_phone");
         return std::nullopt;
     }
@@ -189,6 +165,17 @@ void set_session_cookies(http::Response& response, const Tokens& tokens, const s
     response.insert(field::set_cookie, cookie(kCsrfCookie, csrf, "/", false, config.auth.refresh_absolute_ttl, config));
 }
 
+void check_password_field(http::BodyReader& body, const std::optional<std::string>& password) {
+    if (!password) return;
+    PasswordPolicy policy;
+    switch (check_new_password(*password, policy)) {
+        case PasswordProblem::none: break;
+        case PasswordProblem::too_short: body.add_error("password", "too_short", {{"min", std::to_string(policy.min_length)}}); break;
+        case PasswordProblem::too_long: body.add_error("password", "too_long", {{"max", std::to_string(policy.max_length)}}); break;
+        case PasswordProblem::too_common: body.add_error("password", "too_common"); break;
+    }
+}
+
 void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accounts, EmailFlows& flows,
                 const Config& config, CartMerge merge_cart) {
     using http::Verb;
@@ -211,7 +198,7 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         if (email && !is_plausible_email(*email)) body.add_error("email", "invalid_email");
         // The reader's cap equals the policy's maximum, so one limit is reported.
         auto password = body.string("password", true, PasswordPolicy{}.max_length);
-        check_password(body, password);
+        check_password_field(body, password);
         auto name = body.string("name", true, 200);
         if (name && name->find_first_not_of(" \t") == std::string::npos) body.add_error("name", "empty");
         registration.phone = checked_phone(body, body.string("phone", false, 16));
@@ -345,7 +332,7 @@ void add_routes(http::Pipeline& pipeline, KeyStore& keys, AccountService& accoun
         http::BodyReader body(request, {"token", "password"});
         auto token = body.string("token", true, 256);
         auto password = body.string("password", true, PasswordPolicy{}.max_length);
-        check_password(body, password);
+        check_password_field(body, password);
         body.finish();
         auto client = client_of(request);
         auto normalized_token = lower_ascii(*token);

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include "auth/service.hpp"
+#include "http/json_body.hpp"
 #include "http/pipeline.hpp"
 
 namespace bijou::auth {
@@ -25,6 +26,10 @@ void set_session_cookies(http::Response& response, const Tokens& tokens, const s
 
 // Registers /.well-known/jwks.json, the customer /v1/auth endpoints (the e-mailed flows
 // included) and /v1/me.
+// Adds a field error on "password" for a new password the policy rejects (too short, too
+// long or too common). Does nothing for an absent password.
+void check_password_field(http::BodyReader& body, const std::optional<std::string>& password);
+
 // Called after a login or registration that carried X-Cart-Token, with the user id and the
 // guest cart token, to merge the guest cart into the customer's.
 using CartMerge = std::function<boost::asio::awaitable<void>(const std::string& user_id, const std::string& guest_token)>;

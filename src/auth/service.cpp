@@ -72,6 +72,10 @@ std::string sha256_hex(std::string_view token) {
     return hex;
 }
 
+std::string sha256_bytea(std::string_view token) {
+    return "\\x" + sha256_hex(token);
+}
+
 AccountService::AccountService(db::Pool& pool, KeyStore& keys, HashPool& hashes, ratelimit::Limiter& limiter,
                                const Config& config)
     : pool_(pool), keys_(keys), hashes_(hashes), limiter_(limiter), config_(config),

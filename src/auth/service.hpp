@@ -143,5 +143,7 @@ private:
 
 // SHA-256 in hex, as refresh tokens are stored.
 std::string sha256_hex(std::string_view token);
+// The same hash in PostgreSQL's bytea text form (\x and the hex digits), for parameters.
+std::string sha256_bytea(std::string_view token);
 
 }  // namespace bijou::auth

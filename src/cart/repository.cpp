@@ -7,11 +7,6 @@ namespace bijou::cart {
 namespace {
 const db::Statement kCartLines{"cart.cart_lines", sql::k_cart_lines};
 
-std::optional<std::string> optional_string(const db::Result& rows, int row, int column) {
-    auto value = rows.optional_text(row, column);
-    if (!value) return std::nullopt;
-    return std::string(*value);
-}
 }  // namespace
 
 boost::asio::awaitable<std::vector<Line>> load_lines(db::Connection& connection, const std::string& cart_id) {
@@ -28,9 +23,9 @@ boost::asio::awaitable<std::vector<Line>> load_lines(db::Connection& connection,
         line.product_name = rows.text(row, 4);
         line.variant_name = rows.text(row, 5);
         line.sku = rows.text(row, 6);
-        line.pendant_option_id = optional_string(rows, row, 7);
-        line.pendant_name = optional_string(rows, row, 8);
-        line.engraving = optional_string(rows, row, 9);
+        line.pendant_option_id = rows.optional_string(row, 7);
+        line.pendant_name = rows.optional_string(row, 8);
+        line.engraving = rows.optional_string(row, 9);
         line.quantity = rows.int64(row, 10);
         line.variant_price = rows.int64(row, 11);
         line.pendant_price_delta = rows.int64(row, 12);
@@ -39,8 +34,8 @@ boost::asio::awaitable<std::vector<Line>> load_lines(db::Connection& connection,
         line.purchasable = rows.boolean(row, 15);
         line.lead_time_days = rows.int64(row, 16);
         line.weight_grams = rows.int64(row, 17);
-        line.variant_inventory_id = optional_string(rows, row, 18);
-        line.pendant_inventory_id = optional_string(rows, row, 19);
+        line.variant_inventory_id = rows.optional_string(row, 18);
+        line.pendant_inventory_id = rows.optional_string(row, 19);
         lines.push_back(std::move(line));
     }
     co_return lines;

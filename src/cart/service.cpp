@@ -72,7 +72,7 @@ ApiError stock_error(std::string_view field, std::int64_t available, std::int64_
 }  // namespace
 
 std::string guest_token_hash(std::string_view token) {
-    return "\\x" + auth::sha256_hex(token);
+    return auth::sha256_bytea(token);
 }
 
 std::optional<std::string> engraving_problem(std::string_view text) {

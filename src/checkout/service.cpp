@@ -7,6 +7,7 @@
 
 #include "cart/repository.hpp"
 #include "checkout_sql.hpp"
+#include "core/brasilia.hpp"
 #include "core/log.hpp"
 #include "jobs/outbox.hpp"
 #include "orders/stock.hpp"
@@ -41,8 +42,6 @@ constexpr std::chrono::seconds kKeyLifetime{24 * 3600};
 constexpr int kTransactionAttempts = 3;
 constexpr int kChargeAttempts = 3;
 constexpr std::chrono::milliseconds kChargeRetryDelay{500};
-// Brasília has kept UTC-3 all year since 2019.
-constexpr std::chrono::hours kBrasiliaOffset{-3};
 
 bool is_retryable(const db::DbError& error) {
     // Deadlock detected, serialization failure.
@@ -69,15 +68,11 @@ Service::Deadline Service::deadline(payments::Method method, std::chrono::system
     }
     // A boleto can be paid all through its due date in São Paulo, and banks settle it a
     // day or more later, so its stock is held until the end of that date plus a margin.
-    auto due_day = std::chrono::floor<std::chrono::days>(now + kBrasiliaOffset + config_.checkout.boleto_reservation);
+    auto due_day = brasilia_date(now + config_.checkout.boleto_reservation);
     auto due_end = std::chrono::sys_time<std::chrono::seconds>(due_day + std::chrono::days(1)) - kBrasiliaOffset;
     result.charge_expires = due_end;
     result.hold = std::chrono::ceil<std::chrono::seconds>(due_end + config_.checkout.boleto_settlement - now);
-    std::chrono::year_month_day date{due_day};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()));
-    result.due_date = text;
+    result.due_date = iso_date(due_day);
     return result;
 }
 

@@ -37,6 +37,12 @@ public:
     bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
     std::string_view text(int row, int column) const;
     std::optional<std::string_view> optional_text(int row, int column) const;
+    // optional_text() copied, for values kept past the result.
+    std::optional<std::string> optional_string(int row, int column) const {
+        auto value = optional_text(row, column);
+        if (!value) return std::nullopt;
+        return std::string(*value);
+    }
     std::int64_t int64(int row, int column) const;
     std::optional<std::int64_t> optional_int64(int row, int column) const;
     bool boolean(int row, int column) const { return text(row, column) == "t"; }

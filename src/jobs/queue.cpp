@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/ids.hpp"
 #include "jobs_sql.hpp"
 
 namespace bijou::jobs {
@@ -35,6 +36,22 @@ std::int64_t now_ms() {
 }
 
 }  // namespace
+
+json::object payload_object(const Job& job) {
+    boost::system::error_code error;
+    auto value = json::parse(job.payload, error);
+    if (error || !value.is_object()) throw PermanentFailure("payload is not a JSON object");
+    return std::move(value.as_object());
+}
+
+std::string payload_string(const Job& job, std::string_view name, bool uuid) {
+    auto payload = payload_object(job);
+    const auto* value = payload.if_contains(name);
+    if (value == nullptr || !value->is_string() || (uuid && !Uuid::parse(value->as_string()))) {
+        throw PermanentFailure("payload lacks " + std::string(name));
+    }
+    return std::string(value->as_string());
+}
 
 boost::asio::awaitable<void> ensure_group(redis::Client& redis) {
     std::vector<std::string> create{"XGROUP", "CREATE", std::string(kStream), std::string(kGroup), "0", "MKSTREAM"};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <stdexcept>
@@ -44,6 +45,13 @@ public:
 };
 
 using Handler = std::function<boost::asio::awaitable<void>(const Job&)>;
+
+// Returns the job's payload as a JSON object. Throws PermanentFailure when it is not one.
+boost::json::object payload_object(const Job& job);
+
+// Returns the string field `name` of the payload. Throws PermanentFailure when it is
+// missing, not a string, or (with `uuid` set) not a UUID.
+std::string payload_string(const Job& job, std::string_view name, bool uuid = false);
 
 // Creates the consumer group (and the stream) when missing.
 boost::asio::awaitable<void> ensure_group(redis::Client& redis);

@@ -104,6 +104,15 @@ std::string encode_header_text(std::string_view text) {
     return encoded_words(text);
 }
 
+Message compose(const MailConfig& config, Address to, Content content) {
+    Message message;
+    message.from = {config.from_address, config.from_name};
+    message.to = std::move(to);
+    message.content = std::move(content);
+    message.id_domain = config.from_address.substr(config.from_address.find('@') + 1);
+    return message;
+}
+
 std::string format(const Message& message, std::chrono::system_clock::time_point now) {
     auto separator = boundary();
     std::string out;

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/config.hpp"
 #include "mail/template.hpp"
 
 namespace bijou::mail {
@@ -22,6 +23,10 @@ struct Message {
     // Domain part of the Message-ID header.
     std::string id_domain = "bijou.example";
 };
+
+// Builds a message from the shop's sender (mail.from_address, mail.from_name) to `to`, with
+// a Message-ID in the sender's domain.
+Message compose(const MailConfig& config, Address to, Content content);
 
 // Formats `message` as RFC 5322 text with CRLF line ends: UTF-8 headers as RFC 2047
 // encoded words, a multipart/alternative body with the plain-text part first and the HTML

@@ -21,28 +21,13 @@ const db::Statement kChargeRequest{"payments.charge_request", sql::k_charge_requ
 
 constexpr int kExpiryBatch = 100;
 
-json::object payload_of(const jobs::Job& job) {
-    try {
-        auto value = json::parse(job.payload);
-        if (value.is_object()) return value.as_object();
-    } catch (const std::exception&) {
-    }
-    throw jobs::PermanentFailure("payload is not a JSON object");
-}
-
-std::string string_at(const json::object& payload, std::string_view name) {
-    const auto* value = payload.if_contains(name);
-    if (value == nullptr || !value->is_string()) throw jobs::PermanentFailure("payload lacks " + std::string(name));
-    return std::string(value->as_string());
-}
-
 }  // namespace
 
 void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, ApiClient& client, const Config& config) {
     worker.handle("payments.event", [&pool, &provider](const jobs::Job& job) -> boost::asio::awaitable<void> {
-        auto payload = payload_of(job);
-        auto event_row_id = string_at(payload, "event_row_id");
-        auto provider_payment_id = string_at(payload, "provider_payment_id");
+        auto payload = jobs::payload_object(job);
+        auto event_row_id = jobs::payload_string(job, "event_row_id", true);
+        auto provider_payment_id = jobs::payload_string(job, "provider_payment_id");
 
         db::Params find{std::string(provider.name()), provider_payment_id};
         auto rows = co_await pool.query(kFindPayment, find);
@@ -89,8 +74,7 @@ void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, 
     worker.handle("payments.charge", [&pool, &provider, &config](const jobs::Job& job) -> boost::asio::awaitable<void> {
         // A Pix or boleto charge the checkout could not get from the provider: ask again with
         // the same idempotency key (the payment id) until it arrives or the order expires.
-        auto payload = payload_of(job);
-        auto payment_id = string_at(payload, "payment_id");
+        auto payment_id = jobs::payload_string(job, "payment_id", true);
         db::Params params{payment_id, std::to_string(config.checkout.boleto_settlement.count())};
         auto rows = co_await pool.query(kChargeRequest, params);
         if (rows.rows() == 0) co_return;  // Charged meanwhile, or the order is no longer waiting.
@@ -124,9 +108,9 @@ void add_payment_jobs(jobs::Worker& worker, db::Pool& pool, Provider& provider, 
     });
 
     worker.handle("sandbox.webhook", [&client, &config](const jobs::Job& job) -> boost::asio::awaitable<void> {
-        auto payload = payload_of(job);
-        auto payment_id = string_at(payload, "payment_id");
-        auto provider_payment_id = string_at(payload, "provider_payment_id");
+        auto payload = jobs::payload_object(job);
+        auto payment_id = jobs::payload_string(job, "payment_id", true);
+        auto provider_payment_id = jobs::payload_string(job, "provider_payment_id");
         const auto* approved = payload.if_contains("approved");
         bool approve = approved && approved->is_bool() && approved->as_bool();
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/contact.hpp"
 #include "core/ids.hpp"
 #include "shipping/cep.hpp"
 #include "shipping_sql.hpp"
@@ -20,24 +21,18 @@ const db::Statement kInsertAddress{"shipping.insert_address", sql::k_insert_addr
 const db::Statement kUpdateAddress{"shipping.update_address", sql::k_update_address};
 const db::Statement kDeleteAddress{"shipping.delete_address", sql::k_delete_address};
 
-std::optional<std::string> optional_string(const db::Result& rows, int row, int column) {
-    auto value = rows.optional_text(row, column);
-    if (!value) return std::nullopt;
-    return std::string(*value);
-}
-
 Address address_of(const db::Result& rows, int row) {
     Address address;
-    address.label = optional_string(rows, row, 1);
+    address.label = rows.optional_string(row, 1);
     address.recipient_name = rows.text(row, 2);
     address.cep = rows.text(row, 3);
     address.street = rows.text(row, 4);
     address.number = rows.text(row, 5);
-    address.complement = optional_string(rows, row, 6);
+    address.complement = rows.optional_string(row, 6);
     address.district = rows.text(row, 7);
     address.city = rows.text(row, 8);
     address.uf = rows.text(row, 9);
-    address.phone = optional_string(rows, row, 10);
+    address.phone = rows.optional_string(row, 10);
     address.is_default = rows.boolean(row, 11);
     return address;
 }
@@ -96,9 +91,7 @@ AddressFields AddressFields::read(http::BodyReader& body, bool all_required) {
     }
     if (body.present("phone")) {
         auto phone = body.string("phone", false, 16);
-        bool valid = phone && phone->size() >= 9 && (*phone)[0] == '+' && (*phone)[1] >= '1' &&
-                     std::all_of(phone->begin() + 1, phone->end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (phone && !valid) body.add_error("phone", "invalid_phone");
+        if (phone && !is_e164_phone(*phone)) body.add_error("phone", "invalid_phone");
         else fields.phone = phone;
     }
     fields.is_default = body.boolean("is_default");

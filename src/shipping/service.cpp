@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 
+#include "core/brasilia.hpp"
 #include "core/error.hpp"
 #include "shipping/cep.hpp"
 
@@ -12,16 +13,8 @@ namespace json = boost::json;
 
 namespace {
 
-// Brasília has kept UTC-3 all year since 2019.
-constexpr std::chrono::hours kBrasiliaOffset{-3};
-
 std::string date_after(std::chrono::system_clock::time_point now, int days) {
-    auto local = std::chrono::floor<std::chrono::days>(now + kBrasiliaOffset) + std::chrono::days(days);
-    std::chrono::year_month_day date{local};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-    return text;
+    return iso_date(brasilia_date(now) + std::chrono::days(days));
 }
 
 }  // namespace
