@@ -316,7 +316,7 @@ void create_admin(const Config& config, const std::string& email, const std::str
         connection.exec("ROLLBACK");
         // PostgreSQL's message may quote the failing row, hash and sealed secret included;
         // only its code goes to the terminal.
-        throw std::runtime_error("the database refused the new admin (SQLSTATE " + error.sqlstate() + ")");
+        throw std::runtime_error("storing the new admin failed (SQLSTATE " + error.sqlstate() + ")");
     } catch (...) {
         connection.exec("ROLLBACK");
         throw;

@@ -157,8 +157,8 @@ void rotate_signing_key(const Config& config, std::ostream& out) {
         // the second insert would hit the one-active-key index.
         connection.exec("SELECT pg_advisory_xact_lock(426975107)");
         auto grace = std::to_string((config.auth.access_token_ttl + kRetiredKeyGrace).count());
-        // The first key signs at once; a successor waits until every server has reloaded
-        // the key set and knows it, so no server rejects the first tokens it signs.
+        // The first key signs at once. A successor waits until every server has reloaded
+        // the key set, so no server rejects the first tokens it signs.
         auto has_active = connection.exec(
             "SELECT count(*) FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL");
         auto delay = std::to_string(has_active.int64(0, 0) > 0 ? config.auth.key_activation_delay.count() : 0);

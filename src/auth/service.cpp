@@ -174,7 +174,7 @@ boost::asio::awaitable<std::pair<json::object, Tokens>> AccountService::login(co
         db::Params failure_params{std::string(rows.text(0, 0)), std::to_string(config_.auth.lockout_threshold),
                                   std::to_string(config_.auth.lockout_duration.count())};
         std::string failed_user(rows.text(0, 0));
-        // The lock and the e-mail that tells the owner about it commit together.
+        // The lock and the notice to the owner commit together.
         co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
             auto locked = co_await connection.execute(kRecordFailedLogin, failure_params);
             if (locked.rows() == 1 && locked.boolean(0, 0)) {

@@ -21,7 +21,7 @@ constexpr std::string_view kStateKeyPrefix = "oauth_state:";
 constexpr std::chrono::seconds kStartIpWindow{5 * 60};
 constexpr std::size_t kMaxReturnToBytes = 2048;
 
-// The Redis key of a login's state. It holds the SHA-256 of the state, so a Redis dump
+// The Redis key of a login's state. It contains the SHA-256 of the state, so a Redis dump
 // shows no value that a callback would accept.
 std::string state_key(std::string_view state) {
     return std::string(kStateKeyPrefix) + sha256_hex(state);

@@ -270,9 +270,9 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
     }
 
     if (failed && retryable && request.method != payments::Method::card) {
-        // The provider may have made the charge without our hearing of it. The order keeps
-        // its stock and the worker asks again with the same key; the customer sees the Pix
-        // code or boleto on the order once it arrives.
+        // The provider may have made the charge without Bijou receiving its response. The
+        // order keeps its stock and the worker requests the charge again with the same key.
+        // The customer finds the Pix code or boleto on the order once it arrives.
         log::warn("payment provider unreachable; charge deferred to the worker",
                   {{"order_id", placed.order_id}, {"error", failure}});
         co_await pool_.transaction([&](db::Connection& connection) -> boost::asio::awaitable<void> {
@@ -280,9 +280,9 @@ boost::asio::awaitable<json::object> Service::start_payment(const Request& reque
             co_await jobs::enqueue(connection, "payments.charge", job);
         });
     } else if (failed) {
-        // NOTE: a card charge that timed out three times may still have been made at the
-        // provider; it then arrives as a late payment on the cancelled order and becomes
-        // refund_pending. Card data is not kept, so it cannot be asked again later.
+        // NOTE: a card charge that timed out three times may still exist at the provider.
+        // It then arrives as a late payment on the cancelled order and becomes
+        // refund_pending. Card data is not kept, so the charge cannot be requested later.
         log::error("payment provider failed at checkout", {{"order_id", placed.order_id}, {"error", failure}});
         co_await undo(placed, request.user_id);
         throw ApiError(ErrorCode::payment_provider_unavailable, failure);

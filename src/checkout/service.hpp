@@ -32,16 +32,18 @@ struct Outcome {
     bool replayed = false;
 };
 
-// Turns a customer's cart into an order and starts its payment:
-//  1. claims the Idempotency-Key (a replay with the same body gets the stored response,
-//     with another body 422, while the first still runs 409);
-//  2. in one transaction: re-prices the cart from the catalog, quotes shipping, creates the
-//     order with copies of names, SKUs and prices, reserves the stock of variants and
-//     pendants together (inventory rows locked in id order, so concurrent buyers never
-//     oversell and never deadlock), opens the payment and closes the cart;
-//  3. asks the provider for the charge (Pix code and QR, boleto, or the card verdict);
-//  4. stores the response under the key.
-// When the provider cannot be reached the order is cancelled, its stock released, the
+// Turns a customer's cart into an order and starts its payment, in four steps:
+//  1. Claims the Idempotency-Key. A replay with the same body gets the stored response,
+//     one with another body 422, and one while the first still runs 409.
+//  2. In one transaction, re-prices the cart from the catalog, quotes shipping, creates
+//     the order with copies of names, SKUs and prices, and reserves the stock of variants
+//     and pendants together. Inventory rows are locked in id order, so concurrent buyers
+//     never oversell and never deadlock. Then opens the payment and closes the cart.
+//  3. Requests the charge from the provider (Pix code and QR, boleto, or the card verdict),
+//     up to three times with the same idempotency key.
+//  4. Stores the response under the key.
+// When the provider stays unreachable, a Pix or boleto order keeps its stock and the
+// worker requests the charge later. A card order is cancelled, its stock released, the
 // cart reopened and the key freed, and the client gets 502.
 class Service {
 public:
@@ -53,7 +55,7 @@ public:
                                           const std::string& request_hash);
 
 private:
-    // How long an order holds its stock and when its charge expires at the provider.
+    // The time an order keeps its stock reserved, and when its charge expires at the provider.
     struct Deadline {
         std::chrono::seconds hold{0};
         std::chrono::system_clock::time_point charge_expires;

@@ -199,8 +199,8 @@ struct PaymentsConfig {
     StripeConfig stripe;
 };
 
-// How long an unpaid order holds its stock, per payment method, and how often the worker
-// looks for orders whose hold ran out.
+// The time an unpaid order keeps its stock reserved, per payment method, and how often the
+// worker looks for orders whose reservation ran out.
 struct CheckoutConfig {
     std::chrono::seconds pix_reservation{30 * 60};
     std::chrono::seconds card_reservation{30 * 60};

@@ -38,8 +38,8 @@ enum class ErrorCode {
     // A cookie-authenticated request without an allowlisted Origin or without the matching
     // X-CSRF-Token header.
     csrf_rejected,
-    // A cart change or checkout needs more units than are free; `available` says how many
-    // more units can be added.
+    // A cart change or checkout needs more units than are free. `available` is the number
+    // of units the requester can still have.
     insufficient_stock,
     // The X-Cart-Token is malformed, unknown, or belongs to a cart that was merged or
     // checked out.
@@ -102,7 +102,8 @@ enum class ErrorCode {
     // An admin with that e-mail address exists already.
     admin_exists,
     // An admin change that would lock the shop out: an owner changing their own role or
-    // status, or the last active owner losing the role or being disabled. `reason` says which.
+    // status, or the last active owner losing the role or being disabled. `errors[]` names
+    // the field with the code own_access or last_owner.
     admin_change_refused,
     // No route matches the path.
     route_not_found,

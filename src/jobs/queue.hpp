@@ -15,9 +15,9 @@
 
 namespace bijou::jobs {
 
-// Redis keys of the queue. Jobs wait in one stream read by one consumer group; a failed
-// job waits for its retry in a sorted set scored by due time; a job out of attempts goes
-// to the dead-letter stream for a person to look at.
+// Redis keys of the queue. Jobs wait in one stream, read by one consumer group. A failed
+// job waits for its retry in a sorted set scored by due time. A job out of attempts goes
+// to the dead-letter stream, for a person to look at.
 inline constexpr std::string_view kStream = "bijou:jobs";
 inline constexpr std::string_view kGroup = "workers";
 inline constexpr std::string_view kRetries = "bijou:jobs:retry";
@@ -37,8 +37,8 @@ struct Job {
     int attempt = 1;
 };
 
-// A handler throws this for a failure that no retry can fix (a recipient the mail server
-// refuses, say); the job goes to the dead-letter stream at once.
+// An exception for a failure that no retry can fix, such as a recipient the mail server
+// rejects. The job goes to the dead-letter stream at once.
 class PermanentFailure : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

@@ -117,6 +117,7 @@ boost::asio::awaitable<json::object> Service::list_for_admin(const http::QueryPa
     auto search = query.get("q");
     if (search && search->empty()) throw invalid_parameter("q", "empty");
     if (search && search->size() > 254) throw invalid_parameter("q", "too_long", {{"max", "254"}});
+
     db::Params params{status, from, to, search, after_time, after_id, std::to_string(limit + 1)};
     db::Result rows;
     bool bad_date = false;
@@ -128,6 +129,7 @@ boost::asio::awaitable<json::object> Service::list_for_admin(const http::QueryPa
         bad_date = true;
     }
     if (bad_date) throw invalid_parameter(from ? "from" : "to", "invalid_format");
+
     int count = std::min(rows.rows(), limit);
     json::array items;
     for (int row = 0; row < count; ++row) {

@@ -11,7 +11,7 @@
 
 namespace bijou::orders {
 
-// A status change an admin asks for.
+// A status change that an admin requests.
 struct StatusChange {
     std::string order_id;
     std::string to;
@@ -24,7 +24,7 @@ struct StatusChange {
 };
 
 // Orders as customers and admins read and move them. Customers reach only their own
-// orders: another customer's id answers 404 like an unknown one.
+// orders: another customer's order id gets 404, like an unknown one.
 class Service {
 public:
     explicit Service(db::Pool& pool) : pool_(pool) {}

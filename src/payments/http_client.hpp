@@ -32,6 +32,7 @@ struct ApiResponse {
 // thread pool of their own and the calling coroutine's thread keeps serving. TLS
 // certificates and host names are always verified, redirects are not followed, and only
 // http and https URLs are allowed.
+// NOTE: net::HttpFetcher does the same for OpenID Connect; one client could serve both.
 class ApiClient {
 public:
     ApiClient(std::chrono::milliseconds timeout, std::size_t max_response_bytes);

@@ -21,7 +21,7 @@ namespace bijou::payments {
 boost::asio::awaitable<void> apply_status(db::Connection& connection, const std::string& payment_id,
                                           ChargeStatus status, const std::string& failure_reason);
 
-// Stores a provider's answer to a new charge: its id first, in a transaction of its own,
+// Stores a provider's response to a new charge: its id first, in a transaction of its own,
 // then the Pix code, boleto fields or failure reason, and, for a charge settled at once
 // (a card), its status through apply_status.
 boost::asio::awaitable<void> record_charge(db::Pool& pool, const std::string& payment_id, const ChargeResult& result,

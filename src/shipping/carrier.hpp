@@ -6,13 +6,13 @@
 
 namespace bijou::shipping {
 
-// Where a parcel goes.
+// The destination of a parcel.
 struct Destination {
     std::string cep;  // 8 digits
     std::string uf;
 };
 
-// What goes in the parcel.
+// The contents of a parcel.
 struct Parcel {
     std::int64_t weight_grams = 0;
     // Sum of the items' prices, in centavos, for free-shipping rules and insurance.
@@ -30,11 +30,11 @@ struct Quote {
     int days_max = 0;
 };
 
-// A source of shipping quotes. The table-rate carrier is built in; adapters for real
-// carriers (Correios, Melhor Envio) implement the same contract, documented in
-// docs/shipping.md: quote() is called once per quote request and per checkout, must answer
-// within a few seconds, returns an empty list when it cannot serve the destination, and
-// throws std::runtime_error when the carrier is unreachable.
+// A source of shipping quotes. The table-rate carrier is built in, and adapters for real
+// carriers (Correios, Melhor Envio) implement the same contract (docs/shipping.md).
+// quote() runs once per quote request and per checkout and must return within a few
+// seconds. It returns an empty list for a destination it cannot serve and throws
+// std::runtime_error when the carrier is unreachable.
 class Carrier {
 public:
     virtual ~Carrier() = default;

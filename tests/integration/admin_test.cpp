@@ -299,7 +299,7 @@ TEST(AdminDirectory, OwnersManageStaffWithAudit) {
     EXPECT_TRUE(actions.contains("admin.totp_reset"));
 }
 
-TEST(AdminDirectory, TheShopKeepsAnActiveOwner) {
+TEST(AdminDirectory, KeepsAnActiveOwner) {
     auto secret = create_admin("unica-dona@loja.example", "owner");
     auto owner = login_token("unica-dona@loja.example", secret);
     auto me = json_body(get("/v1/admin/me", owner)).as_object();

@@ -159,15 +159,15 @@ TEST(Operations, OpenApiDocument) {
     EXPECT_TRUE(document["paths"].as_object().contains("/v1/products"));
 }
 
-// Every operation of the contract reaches a route: none answers 405 or route_not_found.
-// The placeholders are ids and slugs that exist nowhere, so handlers answer 4xx of their own.
-TEST(Operations, EveryDocumentedOperationIsRouted) {
+// Every operation of the contract reaches a route: none returns 405 or route_not_found.
+// The placeholders are ids and slugs that exist nowhere, so handlers return 4xx of their own.
+TEST(Operations, EveryOperationIsRouted) {
     auto document = json_body(get(kPort, "/openapi.json")).as_object();
     int checked = 0;
     for (const auto& [path, item] : document["paths"].as_object()) {
-        if (std::string_view(path).starts_with("/media/")) continue;  // Missing files answer route_not_found.
+        if (std::string_view(path).starts_with("/media/")) continue;  // Missing files return route_not_found.
         std::string target(path);
-        // The webhook route answers route_not_found for a provider that is not configured.
+        // The webhook route returns route_not_found for a provider that is not configured.
         if (auto at = target.find("{provider}"); at != std::string::npos) target.replace(at, 10, "sandbox");
         for (auto open = target.find('{'); open != std::string::npos; open = target.find('{')) {
             target.replace(open, target.find('}', open) - open + 1, "01900000-0000-7000-8000-000000000000");

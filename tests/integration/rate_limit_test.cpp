@@ -161,7 +161,7 @@ TEST(GlobalBudget, LimitsEveryRoutePerClientAddress) {
             retry_after = std::string(response[http::field::retry_after]);
         }
     }
-    // One thread syncs with Redis every 16 requests, so the budget holds within 16.
+    // One thread syncs with Redis every 16 requests, so the budget is exceeded by at most 16.
     EXPECT_GE(ok, 40);
     EXPECT_LE(ok, 56);
     EXPECT_EQ(ok + limited, 80);

@@ -1,5 +1,5 @@
--- One order as JSON, with its lines and payments. $1 order id, $2 user id or NULL (a
--- customer sees only their own orders; NULL skips the check, for admins and the system).
+-- One order as JSON, with its lines and payments. $1 order id, $2 user id or NULL. A
+-- customer gets only their own orders, and NULL skips that check for admins.
 SELECT json_build_object(
     'id', o.id, 'number', o.number, 'status', o.status, 'email', o.email, 'customer_name', o.customer_name,
     'subtotal', o.subtotal, 'shipping_total', o.shipping_total, 'discount_total', o.discount_total,

@@ -1,5 +1,5 @@
--- What a charge started again later needs: a payment still pending and without a charge
--- at the provider, with its order. For a boleto, the end of its due date is the order's
+-- The data of a charge requested again later: a payment still pending and without a
+-- charge at the provider, with its order. For a boleto, the end of its due date is the order's
 -- hold minus the settlement margin. $1 payment id, $2 boleto settlement margin in seconds.
 SELECT p.method, p.amount, o.number, o.email, o.customer_name, o.cpf,
        extract(epoch FROM CASE WHEN p.method = 'boleto'

@@ -1,4 +1,4 @@
--- Stores what the provider answered to a new charge. The status is left alone: the caller
+-- Stores the provider's response to a new charge. The status is left alone: the caller
 -- applies a settled charge through the payment processing, and a webhook may have settled
 -- the payment already. $1 payment id, $2 provider
 -- payment id, $3 Pix code, $4 Pix expiry, $5 boleto barcode, $6 typeable line, $7 boleto
